@@ -1,1 +1,8 @@
-System.Console.WriteLine(TeEFusion.Core.TorchProbe.Run());
+using System.CommandLine;
+using TeEFusion.Cli.Commands;
+
+var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSharp (generate, distill, evaluate, benchmark).")
+{
+    InfoCommand.Create(),
+};
+return root.Parse(args).Invoke();
