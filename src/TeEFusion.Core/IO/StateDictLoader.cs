@@ -5,8 +5,8 @@ namespace TeEFusion.Core.IO;
 
 /// <summary>
 /// Loads safetensors weights into a TorchSharp module strictly: the key sets must match exactly (up to declared
-/// tied groups), every shape must match, and dtypes must match unless conversion is asked for. Everything is checked
-/// from the headers before a single weight is copied, so a failed load leaves the module untouched.
+/// tied groups), every shape must match, and dtypes must match unless conversion is asked for. All of this is checked
+/// from the headers before a single weight is copied, so a checkpoint that does not fit leaves the module untouched.
 /// </summary>
 public static class StateDictLoader
 {
@@ -34,8 +34,7 @@ public static class StateDictLoader
         foreach (var (key, target) in targets)
         {
             using var scope = NewDisposeScope();
-            var value = checkpoint.Read(sources[key], target.dtype, target.device);
-            target.copy_(value);
+            checkpoint.ReadInto(sources[key], target);
         }
     }
 
