@@ -69,10 +69,8 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    /// <summary>
-    /// Fills <paramref name="destination"/> (same shape) with tensor <paramref name="name"/>, converting dtype and device
-    /// as needed. A contiguous CPU destination of the file's dtype is filled straight from disk, with no temporary copy.
-    /// </summary>
+    // Fills a destination of the same shape, converting dtype and device as needed. A contiguous CPU destination of
+    // the file's dtype is filled straight from disk, so loading a large model needs no second copy of each weight.
     internal void ReadInto(string name, Tensor destination)
     {
         var (info, dtype) = Find(name);

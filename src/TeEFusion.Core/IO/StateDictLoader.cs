@@ -49,7 +49,7 @@ public static class StateDictLoader
     // transformers refuses safetensors files whose "format" metadata is not a framework it knows.
     private static readonly IReadOnlyDictionary<string, string> PyTorchMetadata = new Dictionary<string, string> { ["format"] = "pt" };
 
-    /// <summary>For every module key, the file key that fills it; throws listing all missing and unexpected names.</summary>
+    // For every module key, the file key that fills it; throws listing all missing and unexpected names at once.
     private static Dictionary<string, string> MatchKeys(IEnumerable<string> moduleKeys, SafetensorsCheckpoint checkpoint,
         IReadOnlyList<IReadOnlyList<string>> tiedGroups)
     {
