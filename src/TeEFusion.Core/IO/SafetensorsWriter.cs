@@ -8,6 +8,9 @@ namespace TeEFusion.Core.IO;
 /// <summary>Writes safetensors files, single or sharded the way diffusers/transformers <c>save_pretrained</c> does.</summary>
 public static class SafetensorsWriter
 {
+    /// <summary>diffusers' <c>ModelMixin.save_pretrained</c> default shard size ("10GB", decimal).</summary>
+    public const long DiffusersMaxShardBytes = 10_000_000_000;
+
     private sealed record Entry(string Name, Tensor Tensor, string DType, long Begin, long End);
 
     /// <summary>

@@ -169,6 +169,20 @@ public class StateDictLoaderTests
     }
 
     [Fact]
+    public void TiedGroupShapeMismatchNamesBothKeys()
+    {
+        using var dir = new TempDirectory();
+        using var weight = randn(6, 5);
+        var path = dir.File("t5.safetensors");
+        SafetensorsWriter.Write(path, [new("shared.weight", weight)]);
+        using var module = T5Like();
+
+        var error = Assert.Throws<ModelFormatException>(() => StateDictLoader.Load(module, path, T5Tied));
+        Assert.Contains("'encoder.embed_tokens.weight' (from 'shared.weight'): checkpoint shape [6, 5], module shape [6, 4]", error.Message);
+        Assert.Contains("'shared.weight': checkpoint shape [6, 5], module shape [6, 4]", error.Message);
+    }
+
+    [Fact]
     public void WithoutTiedGroupTheOtherKeyIsMissing()
     {
         using var dir = new TempDirectory();
