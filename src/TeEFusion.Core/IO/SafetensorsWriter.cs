@@ -32,6 +32,8 @@ public static class SafetensorsWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShardBytes);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileStem);
+        if (fileStem.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException($"File stem '{fileStem}' must be a plain file name.", nameof(fileStem));
         Directory.CreateDirectory(directory);
 
         var shards = Plan(Validate(tensors).Select(item => new KeyValuePair<string, Tensor>(item.Name, item.Tensor)), maxShardBytes);
