@@ -76,6 +76,7 @@ internal sealed class SentencePieceModelFile
             if (field == TrainerSpecField && wire == 2)
             {
                 var length = checked((int)ReadVarint(Bytes, ref at));
+                if (length > Bytes.Length - at) throw new FormatException("the trainer spec runs past the end of the file.");
                 ParseTrainerSpec(Bytes.AsSpan(at, length));
                 at += length;
             }
