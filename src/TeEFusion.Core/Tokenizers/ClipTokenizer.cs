@@ -55,26 +55,24 @@ public sealed class ClipTokenizer
         var merges = ReadMerges(Path.Combine(folder, "merges.txt"));
         var config = TokenizerConfigFiles.Load(folder);
 
-        int IdOf(string key, string fallback)
+        // CLIPTokenizer's defaults apply only to keys that neither file sets.
+        var defaults = new Dictionary<string, string>
         {
-            var token = config.Token(key) ?? fallback;
-            if (config.AddedTokens.TryGetValue(token, out var added)) return added;
-            return vocab.TryGetValue(token, out var id)
-                ? id
-                : throw new ModelFormatException(vocabPath, $"{key} '{token}' (from {TokenizerConfigFiles.ConfigFile}/"
-                                                            + $"{TokenizerConfigFiles.SpecialTokensFile}) is not in the vocabulary.");
-        }
-
-        var bos = IdOf("bos_token", "<|startoftext|>");
-        var eos = IdOf("eos_token", "<|endoftext|>");
-        var pad = IdOf("pad_token", "<|endoftext|>");
-        var unk = config.Token("unk_token") ?? "<|endoftext|>";
-        IdOf("unk_token", unk);
-
+            ["bos_token"] = "<|startoftext|>", ["eos_token"] = "<|endoftext|>",
+            ["pad_token"] = "<|endoftext|>", ["unk_token"] = "<|endoftext|>",
+        };
         // transformers cuts every added token (bos/eos/pad included, e.g. bigG's "!") out of the raw text first.
         var specials = new Dictionary<string, int>(config.AddedTokens, StringComparer.Ordinal);
-        foreach (var key in new[] { "bos_token", "eos_token", "pad_token", "unk_token" })
-            if (config.Token(key) is { } token && !specials.ContainsKey(token)) specials[token] = IdOf(key, token);
+        var ids = new Dictionary<string, int>();
+        foreach (var (key, fallback) in defaults)
+        {
+            var token = config.Token(key) ?? fallback;
+            if (!specials.TryGetValue(token, out var id) && !vocab.TryGetValue(token, out id))
+                throw new ModelFormatException(vocabPath, $"{key} '{token}' (from {TokenizerConfigFiles.ConfigFile}/"
+                                                          + $"{TokenizerConfigFiles.SpecialTokensFile}) is not in the vocabulary.");
+            specials[token] = id;
+            ids[key] = id;
+        }
 
         var length = maxLength ?? config.ModelMaxLength ?? DefaultMaxLength;
         if (length < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), length, "must be at least 2 (begin and end token).");
@@ -87,9 +85,9 @@ public sealed class ClipTokenizer
             PreTokenizer = new RegexPreTokenizer(new Regex(SplitPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), specials),
             EndOfWordSuffix = "</w>",
             ByteLevel = true,
-            UnknownToken = unk,
+            UnknownToken = config.Token("unk_token") ?? defaults["unk_token"],
         });
-        return new ClipTokenizer(bpe, bos, eos, pad, length);
+        return new ClipTokenizer(bpe, ids["bos_token"], ids["eos_token"], ids["pad_token"], length);
     }
 
     /// <summary>Tokenizes one prompt to exactly <see cref="MaxLength"/> ids: begin, text (cut if needed), end, padding.</summary>

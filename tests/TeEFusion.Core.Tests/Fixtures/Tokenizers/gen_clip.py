@@ -194,6 +194,7 @@ PROMPTS = [
     "123 circles at 4.5px (x2)",
     "zero\u200bwidth and cafe\u0301 decomposed",
     "a cat <|endoftext|> a dog",
+    "a 🐱 on a ✨ background 🙂🙂",
     " ".join(["a small red circle at the top left on a blue background"] * 8),
 ]
 
