@@ -1,5 +1,5 @@
-// Mirrors transformers T5TokenizerFast as SD3's pipeline calls it (_get_t5_prompt_embeds: padding="max_length",
-// max_length=max_sequence_length, truncation=True, add_special_tokens=True), on google/sentencepiece's unigram model.
+// Mirrors transformers models/t5/tokenization_t5.py T5Tokenizer (legacy SentencePiece path; TeEFusion's tokenizer_3)
+// as diffusers' SD3 _get_t5_prompt_embeds calls it: padding="max_length", max_length=max_sequence_length, truncation.
 using Microsoft.ML.Tokenizers;
 using TeEFusion.Core.IO;
 
@@ -7,7 +7,8 @@ namespace TeEFusion.Core.Tokenizers;
 
 /// <summary>
 /// T5's SentencePiece unigram tokenizer, loaded from a diffusers <c>tokenizer_3/</c> folder (spiece.model):
-/// no begin token, <c>&lt;/s&gt;</c> appended, padded with <c>&lt;pad&gt;</c>.
+/// no begin token, <c>&lt;/s&gt;</c> appended, padded with <c>&lt;pad&gt;</c>. Special-token text typed into a
+/// prompt (<c>&lt;/s&gt;</c>, <c>&lt;extra_id_0&gt;</c>) is tokenized as plain text, unlike transformers.
 /// </summary>
 public sealed class T5Tokenizer
 {
