@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TeEFusion.Core.Imaging;
+
+/// <summary>
+/// Everything needed to make an image again, written into its PNG as one text chunk per field and as a single
+/// <c>parameters</c> JSON chunk.
+/// </summary>
+public sealed record ImageProvenance(
+    string Prompt,
+    string NegativePrompt,
+    long Seed,
+    int Steps,
+    double Guidance,
+    string Sampler,
+    int Width,
+    int Height,
+    string ModelId,
+    string ModelVersion)
+{
+    /// <summary>Keyword of the chunk holding <see cref="ToJson"/>.</summary>
+    public const string ParametersKeyword = "parameters";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Keep prompts readable in the file: the chunk is UTF-8 iTXt whenever the text is not Latin-1.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    /// <summary>The <c>parameters</c> JSON: snake_case keys in declaration order, so equal records give equal text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
+    public static ImageProvenance FromJson(string json) =>
+        JsonSerializer.Deserialize<ImageProvenance>(json, JsonOptions)
+        ?? throw new JsonException("the parameters chunk holds JSON null.");
+
+    /// <summary>(keyword, text) pairs, one per field plus <see cref="ParametersKeyword"/>, in a fixed order.</summary>
+    public IReadOnlyList<(string Keyword, string Text)> TextChunks()
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        return
+        [
+            ("prompt", Prompt),
+            ("negative_prompt", NegativePrompt),
+            ("seed", Seed.ToString(invariant)),
+            ("steps", Steps.ToString(invariant)),
+            ("guidance", Guidance.ToString("R", invariant)),
+            ("sampler", Sampler),
+            ("width", Width.ToString(invariant)),
+            ("height", Height.ToString(invariant)),
+            ("model_id", ModelId),
+            ("model_version", ModelVersion),
+            (ParametersKeyword, ToJson()),
+        ];
+    }
+}
