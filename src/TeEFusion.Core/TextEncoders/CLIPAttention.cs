@@ -13,13 +13,13 @@ public sealed class CLIPAttention : nn.Module<Tensor, Tensor>
     private readonly Linear out_proj;
     private readonly int _heads;
 
-    public CLIPAttention(CLIPTextConfig config) : base(nameof(CLIPAttention))
+    public CLIPAttention(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPAttention))
     {
         _heads = config.NumAttentionHeads;
-        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
+        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

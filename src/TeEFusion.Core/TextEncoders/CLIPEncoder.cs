@@ -9,9 +9,9 @@ public sealed class CLIPEncoder : nn.Module<Tensor, Tensor[]>
 {
     private readonly ModuleList<CLIPEncoderLayer> layers;
 
-    public CLIPEncoder(CLIPTextConfig config) : base(nameof(CLIPEncoder))
+    public CLIPEncoder(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPEncoder))
     {
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new CLIPEncoderLayer(config)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new CLIPEncoderLayer(config, device, dtype)).ToArray());
         RegisterComponents();
     }
 

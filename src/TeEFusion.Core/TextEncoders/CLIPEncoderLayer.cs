@@ -12,12 +12,12 @@ public sealed class CLIPEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly CLIPMLP mlp;
     private readonly LayerNorm layer_norm2;
 
-    public CLIPEncoderLayer(CLIPTextConfig config) : base(nameof(CLIPEncoderLayer))
+    public CLIPEncoderLayer(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPEncoderLayer))
     {
-        self_attn = new CLIPAttention(config);
-        layer_norm1 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        mlp = new CLIPMLP(config);
-        layer_norm2 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        self_attn = new CLIPAttention(config, device, dtype);
+        layer_norm1 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device, dtype: dtype);
+        mlp = new CLIPMLP(config, device, dtype);
+        layer_norm2 = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device, dtype: dtype);
         RegisterComponents();
     }
 

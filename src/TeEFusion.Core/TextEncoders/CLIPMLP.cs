@@ -11,11 +11,11 @@ public sealed class CLIPMLP : nn.Module<Tensor, Tensor>
     private readonly Linear fc2;
     private readonly Func<Tensor, Tensor> _activation;
 
-    public CLIPMLP(CLIPTextConfig config) : base(nameof(CLIPMLP))
+    public CLIPMLP(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPMLP))
     {
         _activation = Activations.Get(config.HiddenAct);
-        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize, device: device, dtype: dtype);
+        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

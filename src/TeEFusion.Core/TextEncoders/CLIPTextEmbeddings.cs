@@ -11,10 +11,10 @@ public sealed class CLIPTextEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Embedding position_embedding;
 
     // transformers' `position_ids` buffer is non-persistent (absent from checkpoints), so positions are made on the fly.
-    public CLIPTextEmbeddings(CLIPTextConfig config) : base(nameof(CLIPTextEmbeddings))
+    public CLIPTextEmbeddings(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPTextEmbeddings))
     {
-        token_embedding = nn.Embedding(config.VocabSize, config.HiddenSize);
-        position_embedding = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
+        token_embedding = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        position_embedding = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -13,12 +13,15 @@ public sealed class CLIPTextModelWithProjection : nn.Module<Tensor, CLIPTextMode
     private readonly CLIPTextTransformer text_model;
     private readonly Linear text_projection;
 
-    public CLIPTextModelWithProjection(CLIPTextConfig config) : base(nameof(CLIPTextModelWithProjection))
+    /// <param name="config">Validated here; an invalid config throws <see cref="ArgumentException"/> naming the field.</param>
+    /// <param name="device">Where to allocate the weights (default: torch's default device); `meta` builds shapes only.</param>
+    /// <param name="dtype">The weights' dtype (default: float32), so a large encoder never exists in fp32 first.</param>
+    public CLIPTextModelWithProjection(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPTextModelWithProjection))
     {
         config.Validate();
         Config = config;
-        text_model = new CLIPTextTransformer(config);
-        text_projection = nn.Linear(config.HiddenSize, config.ProjectionDim, hasBias: false);
+        text_model = new CLIPTextTransformer(config, device, dtype);
+        text_projection = nn.Linear(config.HiddenSize, config.ProjectionDim, hasBias: false, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -13,13 +13,13 @@ public sealed class CLIPTextTransformer : nn.Module<Tensor, CLIPTextTransformerO
     private readonly long _eosTokenId;
     private readonly int _maxPositions;
 
-    public CLIPTextTransformer(CLIPTextConfig config) : base(nameof(CLIPTextTransformer))
+    public CLIPTextTransformer(CLIPTextConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(CLIPTextTransformer))
     {
         _eosTokenId = config.EosTokenId;
         _maxPositions = config.MaxPositionEmbeddings;
-        embeddings = new CLIPTextEmbeddings(config);
-        encoder = new CLIPEncoder(config);
-        final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        embeddings = new CLIPTextEmbeddings(config, device, dtype);
+        encoder = new CLIPEncoder(config, device, dtype);
+        final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device, dtype: dtype);
         RegisterComponents();
     }
 

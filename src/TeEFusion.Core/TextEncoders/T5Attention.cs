@@ -21,18 +21,18 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor?, (Tensor Output, Ten
     private readonly int _numBuckets;
     private readonly int _maxDistance;
 
-    public T5Attention(T5Config config, bool has_relative_attention_bias) : base(nameof(T5Attention))
+    public T5Attention(T5Config config, bool has_relative_attention_bias, Device? device = null, ScalarType? dtype = null) : base(nameof(T5Attention))
     {
         _heads = config.NumHeads;
         _headDim = config.DKv;
         _numBuckets = config.RelativeAttentionNumBuckets;
         _maxDistance = config.RelativeAttentionMaxDistance;
         var inner = config.NumHeads * config.DKv;
-        q = nn.Linear(config.DModel, inner, hasBias: false);
-        k = nn.Linear(config.DModel, inner, hasBias: false);
-        v = nn.Linear(config.DModel, inner, hasBias: false);
-        o = nn.Linear(inner, config.DModel, hasBias: false);
-        if (has_relative_attention_bias) relative_attention_bias = nn.Embedding(config.RelativeAttentionNumBuckets, config.NumHeads);
+        q = nn.Linear(config.DModel, inner, hasBias: false, device: device, dtype: dtype);
+        k = nn.Linear(config.DModel, inner, hasBias: false, device: device, dtype: dtype);
+        v = nn.Linear(config.DModel, inner, hasBias: false, device: device, dtype: dtype);
+        o = nn.Linear(inner, config.DModel, hasBias: false, device: device, dtype: dtype);
+        if (has_relative_attention_bias) relative_attention_bias = nn.Embedding(config.RelativeAttentionNumBuckets, config.NumHeads, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -9,9 +9,9 @@ public sealed class T5Block : nn.Module<Tensor, Tensor?, (Tensor HiddenStates, T
 {
     private readonly ModuleList<nn.Module> layer;
 
-    public T5Block(T5Config config, bool has_relative_attention_bias) : base(nameof(T5Block))
+    public T5Block(T5Config config, bool has_relative_attention_bias, Device? device = null, ScalarType? dtype = null) : base(nameof(T5Block))
     {
-        layer = nn.ModuleList<nn.Module>(new T5LayerSelfAttention(config, has_relative_attention_bias), new T5LayerFF(config));
+        layer = nn.ModuleList<nn.Module>(new T5LayerSelfAttention(config, has_relative_attention_bias, device, dtype), new T5LayerFF(config, device, dtype));
         RegisterComponents();
     }
 

@@ -12,12 +12,12 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
     private readonly Linear wo;
     private readonly Func<Tensor, Tensor> _activation;
 
-    public T5DenseGatedActDense(T5Config config) : base(nameof(T5DenseGatedActDense))
+    public T5DenseGatedActDense(T5Config config, Device? device = null, ScalarType? dtype = null) : base(nameof(T5DenseGatedActDense))
     {
         _activation = Activations.Get(config.DenseActFn);
-        wi_0 = nn.Linear(config.DModel, config.DFf, hasBias: false);
-        wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false);
-        wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
+        wi_0 = nn.Linear(config.DModel, config.DFf, hasBias: false, device: device, dtype: dtype);
+        wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false, device: device, dtype: dtype);
+        wo = nn.Linear(config.DFf, config.DModel, hasBias: false, device: device, dtype: dtype);
         RegisterComponents();
     }
 

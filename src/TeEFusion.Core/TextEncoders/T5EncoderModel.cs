@@ -16,12 +16,15 @@ public sealed class T5EncoderModel : nn.Module<Tensor, Tensor>
     private readonly Embedding shared;
     private readonly T5Stack encoder;
 
-    public T5EncoderModel(T5Config config) : base(nameof(T5EncoderModel))
+    /// <param name="config">Validated here; an invalid config throws <see cref="ArgumentException"/> naming the field.</param>
+    /// <param name="device">Where to allocate the weights (default: torch's default device); `meta` builds shapes only.</param>
+    /// <param name="dtype">The weights' dtype (default: float32), so a large encoder never exists in fp32 first.</param>
+    public T5EncoderModel(T5Config config, Device? device = null, ScalarType? dtype = null) : base(nameof(T5EncoderModel))
     {
         config.Validate();
         Config = config;
-        shared = nn.Embedding(config.VocabSize, config.DModel);
-        encoder = new T5Stack(config, shared);
+        shared = nn.Embedding(config.VocabSize, config.DModel, device: device, dtype: dtype);
+        encoder = new T5Stack(config, shared, device, dtype);
         RegisterComponents();
     }
 

@@ -9,10 +9,10 @@ public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
     private readonly T5DenseGatedActDense DenseReluDense;
     private readonly T5LayerNorm layer_norm;
 
-    public T5LayerFF(T5Config config) : base(nameof(T5LayerFF))
+    public T5LayerFF(T5Config config, Device? device = null, ScalarType? dtype = null) : base(nameof(T5LayerFF))
     {
-        DenseReluDense = new T5DenseGatedActDense(config);
-        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        DenseReluDense = new T5DenseGatedActDense(config, device, dtype);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon, device, dtype);
         RegisterComponents();
     }
 

@@ -11,9 +11,9 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly double _eps;
 
-    public T5LayerNorm(long hidden_size, double eps) : base(nameof(T5LayerNorm))
+    public T5LayerNorm(long hidden_size, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(T5LayerNorm))
     {
-        weight = new Parameter(ones(hidden_size));
+        weight = new Parameter(ones(hidden_size, dtype: dtype, device: device));
         _eps = eps;
         RegisterComponents();
     }

@@ -9,10 +9,10 @@ public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor?, (Tensor Hi
     private readonly T5Attention SelfAttention;
     private readonly T5LayerNorm layer_norm;
 
-    public T5LayerSelfAttention(T5Config config, bool has_relative_attention_bias) : base(nameof(T5LayerSelfAttention))
+    public T5LayerSelfAttention(T5Config config, bool has_relative_attention_bias, Device? device = null, ScalarType? dtype = null) : base(nameof(T5LayerSelfAttention))
     {
-        SelfAttention = new T5Attention(config, has_relative_attention_bias);
-        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        SelfAttention = new T5Attention(config, has_relative_attention_bias, device, dtype);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon, device, dtype);
         RegisterComponents();
     }
 

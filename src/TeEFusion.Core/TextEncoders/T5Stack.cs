@@ -11,11 +11,11 @@ public sealed class T5Stack : nn.Module<Tensor, Tensor>
     private readonly ModuleList<T5Block> block;
     private readonly T5LayerNorm final_layer_norm;
 
-    public T5Stack(T5Config config, Embedding embed_tokens) : base(nameof(T5Stack))
+    public T5Stack(T5Config config, Embedding embed_tokens, Device? device = null, ScalarType? dtype = null) : base(nameof(T5Stack))
     {
         this.embed_tokens = embed_tokens;
-        block = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new T5Block(config, has_relative_attention_bias: i == 0)).ToArray());
-        final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        block = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(i => new T5Block(config, has_relative_attention_bias: i == 0, device, dtype)).ToArray());
+        final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon, device, dtype);
         RegisterComponents();
     }
 

@@ -2,13 +2,14 @@
 """Independent reference for the text-encoder tests (torch 1.13, no transformers).
 
 Written from the math in /work/shared/reference/SD3-TEEFUSION-FACTS.md section 8 (CLIP pre-LN causal encoder,
-T5 v1.1 encoder), not from transformers' code. Writes:
-  clip_quick_gelu.safetensors, clip_gelu.safetensors, t5_tiny.safetensors   (weights + ids + expected outputs)
-  keys_clip_l.json, keys_clip_bigg.json, keys_t5_xxl.json                     (expected state_dict key -> shape)
+T5 v1.1 encoder), not from transformers' code. Writes, per tiny case (clip_quick_gelu, clip_gelu, t5_tiny), a folder
+with config.json, model.safetensors (seeded random weights under transformers' key names) and expected.safetensors
+(input ids and reference outputs); and keys_clip_l.json, keys_clip_bigg.json, keys_t5_xxl.json (key -> shape).
 Run from this folder: /usr/bin/python3 make_fixtures.py
 """
 import json
 import math
+import os
 import struct
 
 import torch
@@ -17,8 +18,17 @@ torch.manual_seed(1234)
 F32 = torch.float32
 
 
-def write_safetensors(path, tensors, config):
-    header, blobs, offset = {"__metadata__": {"config": json.dumps(config)}}, [], 0
+def write_case(folder, config, weights, expected):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+    write_safetensors(os.path.join(folder, "model.safetensors"), weights)
+    write_safetensors(os.path.join(folder, "expected.safetensors"), expected)
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
     for name, t in tensors.items():
         t = t.contiguous()
         dtype = {torch.float32: "F32", torch.int64: "I64"}[t.dtype]
@@ -126,10 +136,8 @@ def clip_forward(c, w, ids):
 def clip_fixture(name, c, ids):
     w = clip_random_weights(c)
     penult, last, embeds, eos = clip_forward(c, w, ids)
-    tensors = dict(w)
-    tensors.update({"input_ids": ids, "expected.penultimate_hidden_state": penult,
-                    "expected.last_hidden_state": last, "expected.text_embeds": embeds, "expected.eos_position": eos})
-    write_safetensors(name, tensors, c)
+    write_case(name, c, w, {"input_ids": ids, "penultimate_hidden_state": penult, "last_hidden_state": last,
+                            "text_embeds": embeds, "eos_position": eos})
 
 
 clip_base = dict(hidden_size=32, intermediate_size=48, num_hidden_layers=3, num_attention_heads=4,
@@ -138,11 +146,11 @@ clip_base = dict(hidden_size=32, intermediate_size=48, num_hidden_layers=3, num_
 # Legacy (eos_token_id 2): pooled row is at argmax(ids); row 0 has a tie at 99 (first wins), row 1 pads with 99.
 ids_legacy = torch.tensor([[98, 10, 99, 40, 99, 5, 5, 5, 5, 5, 5, 5],
                            [98, 12, 13, 14, 99, 99, 99, 99, 99, 99, 99, 99]])
-clip_fixture("clip_quick_gelu.safetensors", dict(clip_base, hidden_act="quick_gelu", eos_token_id=2), ids_legacy)
+clip_fixture("clip_quick_gelu", dict(clip_base, hidden_act="quick_gelu", eos_token_id=2), ids_legacy)
 # New-style config: pooled row is the first eos (7), although larger ids follow it.
 ids_eos = torch.tensor([[98, 10, 11, 7, 60, 7, 0, 0, 0, 0, 0, 0],
                         [98, 50, 51, 52, 53, 54, 55, 56, 7, 90, 7, 7]])
-clip_fixture("clip_gelu.safetensors", dict(clip_base, hidden_act="gelu", eos_token_id=7, max_position_embeddings=14), ids_eos)
+clip_fixture("clip_gelu", dict(clip_base, hidden_act="gelu", eos_token_id=7, max_position_embeddings=14), ids_eos)
 
 
 # ---------------------------------------------------------------- T5 v1.1 encoder
@@ -216,12 +224,10 @@ t5_ids = torch.randint(2, 64, (2, 20))
 t5_ids[0, 15], t5_ids[0, 16:] = 1, 0
 t5_ids[1, 19] = 1
 rel = torch.arange(-300, 301)
-tensors = dict(tw)
-tensors.update({"input_ids": t5_ids, "expected.last_hidden_state": t5_forward(t5_tiny, tw, t5_ids),
-                "relative_positions": rel,
-                "expected.buckets_32_128": torch.tensor([bucket(r, 32, 128) for r in rel.tolist()]),
-                "expected.buckets_8_12": torch.tensor([bucket(r, 8, 12) for r in rel.tolist()])})
-write_safetensors("t5_tiny.safetensors", tensors, t5_tiny)
+write_case("t5_tiny", t5_tiny, tw, {
+    "input_ids": t5_ids, "last_hidden_state": t5_forward(t5_tiny, tw, t5_ids), "relative_positions": rel,
+    "buckets_32_128": torch.tensor([bucket(r, 32, 128) for r in rel.tolist()]),
+    "buckets_8_12": torch.tensor([bucket(r, 8, 12) for r in rel.tolist()])})
 
 
 # ---------------------------------------------------------------- full-size key lists (facts section 8)
