@@ -40,6 +40,23 @@ public class CLIPTextModelWithProjectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BFloat16ForwardStaysCloseToReference()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var model = Load("clip_quick_gelu");
+        model.to(ScalarType.BFloat16);
+        var expected = TextEncoderFixture.Expected("clip_quick_gelu");
+
+        var result = model.call(expected["input_ids"]);
+
+        Assert.Equal(ScalarType.BFloat16, result.TextEmbeds.dtype);
+        var (_, relative) = TextEncoderFixture.Error(result.PenultimateHiddenState.to(ScalarType.Float32), expected["penultimate_hidden_state"]);
+        output.WriteLine($"bf16 penultimate relative error {relative:E2}");
+        Assert.True(relative < 3e-2, $"bf16 relative error {relative:E2}");
+    }
+
+    [Fact]
     public void LegacyEosIdPoolsAtFirstLargestId()
     {
         using var scope = NewDisposeScope();
