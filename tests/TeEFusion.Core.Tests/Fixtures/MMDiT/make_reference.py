@@ -3,8 +3,8 @@ sections 1.2 and 5 (and diffusers' SD3.5 additions: SD35AdaLayerNormZeroX, attn2
 
 Only the timestep sinusoid is computed in float32, because diffusers computes it in float32 by design; everything
 else runs in float64 on float32 weights, and the expected outputs are stored as float32.
-Writes <name>.safetensors (weights under their diffusers keys, inputs under "input.*", expected values under
-"expected.*") and <name>_config.json for each case. Run: /usr/bin/python3 make_reference.py
+Writes, for each case, <name>_config.json, <name>.safetensors (the weights under their diffusers keys) and
+<name>_io.safetensors (inputs as "input.*", expected outputs as "expected.*"). Run: /usr/bin/python3 make_reference.py
 """
 import json, math, struct
 import numpy as np
@@ -194,10 +194,10 @@ def write_case(name, cfg, latent_hw, batch_inputs, seed):
         expected["velocity_g0"] = forward(w64, cfg, g0["hidden_states"], g0["encoder_hidden_states"],
                                           g0["pooled_projections"], inputs["timestep"], g0["txt_align_guidance"],
                                           g0["txt_align_vec"])
-    tensors = dict(w)
-    tensors.update({"input." + k: v for k, v in inputs.items()})
-    tensors.update({"expected." + k: v for k, v in expected.items()})
-    save(name + ".safetensors", tensors)
+    save(name + ".safetensors", w)
+    cases = {"input." + k: v for k, v in inputs.items()}
+    cases.update({"expected." + k: v for k, v in expected.items()})
+    save(name + "_io.safetensors", cases)
     with open(name + "_config.json", "w") as f:
         json.dump(dict(cfg, _class_name="SD3Transformer2DModel", _diffusers_version="0.32.2"), f, indent=2, sort_keys=True)
         f.write("\n")
