@@ -1,8 +1,8 @@
 """Independent float64 reference for SD3Transformer2DModel (+ TeEFusion), written from SD3-TEEFUSION-FACTS.md
 sections 1.2 and 5 (and diffusers' SD3.5 additions: SD35AdaLayerNormZeroX, attn2, RMS qk-norm), not from the C#.
 
-Only the timestep sinusoid is computed in float32, because diffusers computes it in float32 by design; everything
-else runs in float64 on float32 weights, and the expected outputs are stored as float32.
+Only the timestep sinusoid is computed in float32 (correctly rounded), because diffusers computes it in float32 by
+design; everything else runs in float64 on float32 weights, and the expected outputs are stored as float32.
 Writes, for each case, <name>_config.json, <name>.safetensors (the weights under their diffusers keys) and
 <name>_io.safetensors (inputs as "input.*", expected outputs as "expected.*"). Run: /usr/bin/python3 make_reference.py
 """
@@ -37,11 +37,17 @@ def feed_forward(x, w, name):
     return lin(gelu_tanh(lin(x, w, name + ".net.0.proj")), w, name + ".net.2")
 
 def sinusoid(t):
-    """Timesteps(256, flip_sin_to_cos=True, shift 0) in float32, like diffusers; returns float64."""
+    """Timesteps(256, flip_sin_to_cos=True, shift 0) with diffusers' float32 operation sequence, each float32 step
+    correctly rounded (exp, sin and cos evaluated in float64 and rounded), so the fixture does not depend on one
+    libm's last-bit behaviour; returns float64."""
     half = 128
-    freqs = torch.exp(torch.arange(half, dtype=torch.float32) * -math.log(10000.0) / half)
-    args = t.to(torch.float32)[:, None] * freqs[None, :]
-    return torch.cat([torch.cos(args), torch.sin(args)], dim=1).to(F64)
+    exponent = np.arange(half, dtype=np.float32) * np.float32(-math.log(10000.0))
+    exponent = exponent / np.float32(half)
+    freqs = np.exp(exponent.astype(np.float64)).astype(np.float32)
+    args = t.numpy().astype(np.float32)[:, None] * freqs[None, :]
+    wide = args.astype(np.float64)
+    emb = np.concatenate([np.cos(wide).astype(np.float32), np.sin(wide).astype(np.float32)], axis=1)
+    return torch.from_numpy(emb.astype(np.float64))
 
 def pos_table(dim, grid, base):
     """2-D sin-cos table (grid*grid, dim): first half encodes the column, second the row; float32 coordinates."""
@@ -180,7 +186,8 @@ def write_case(name, cfg, latent_hw, batch_inputs, seed):
     }
     if cfg["txt_align_guidance"]:
         inputs["txt_align_guidance"] = torch.tensor(batch_inputs["g"], dtype=torch.float32)
-        inputs["txt_align_vec"] = torch.randn(bsz, cfg["pooled_projection_dim"], generator=gen)
+        # ×10 so that the TeEFusion term (divided by 256) moves the output well above fp32 noise.
+        inputs["txt_align_vec"] = 10.0 * torch.randn(bsz, cfg["pooled_projection_dim"], generator=gen)
     if cfg["guidance"]:
         inputs["guidance"] = torch.tensor(batch_inputs["guidance"], dtype=torch.float32)
     i64 = {k: v.to(F64) for k, v in inputs.items()}
@@ -188,6 +195,17 @@ def write_case(name, cfg, latent_hw, batch_inputs, seed):
                                inputs["timestep"], i64.get("txt_align_guidance"), i64.get("txt_align_vec"),
                                i64.get("guidance"), **kw)
     expected = {"velocity": run(), "velocity_skip1": run(skip=(1,))}
+    # Small t and w, whose float32 sinusoid is exact to an ulp on any libm: pins the rest of the model in float64.
+    small = {"timestep": torch.tensor([0.5, 2.0])}
+    if cfg["txt_align_guidance"]:
+        small["txt_align_guidance"] = torch.tensor([1.0, 0.0])
+    if cfg["guidance"]:
+        small["guidance"] = torch.tensor([3.0, 0.0])
+    expected["velocity_small_t"] = forward(
+        w64, cfg, i64["hidden_states"], i64["encoder_hidden_states"], i64["pooled_projections"], small["timestep"],
+        small["txt_align_guidance"].to(F64) if cfg["txt_align_guidance"] else None,
+        i64.get("txt_align_vec"), small["guidance"].to(F64) if cfg["guidance"] else None)
+    inputs.update({"small_" + k: v for k, v in small.items()})
     if cfg["txt_align_guidance"]:
         expected["velocity_no_term"] = run(term=False)
         g0 = dict(i64, txt_align_guidance=torch.zeros(bsz, dtype=F64))
