@@ -57,6 +57,8 @@ public sealed class SafetensorsCheckpoint : IDisposable
     /// <inheritdoc cref="SafetensorsFile.Read"/>
     public Tensor Read(string name, ScalarType? convertTo = null, Device? device = null) => FileOf(name).Read(name, convertTo, device);
 
+    internal void ReadInto(string name, Tensor destination) => FileOf(name).ReadInto(name, destination);
+
     public void Dispose()
     {
         foreach (var file in _files) file.Dispose();

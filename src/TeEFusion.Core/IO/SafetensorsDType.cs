@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace TeEFusion.Core.IO;
 
-/// <summary>The safetensors dtype names and how they map onto TorchSharp scalar types.</summary>
+// The safetensors dtype names and how they map onto TorchSharp scalar types.
 internal static class SafetensorsDType
 {
     private static readonly Dictionary<string, ScalarType> Supported = new(StringComparer.Ordinal)

@@ -55,17 +55,11 @@ public sealed class SafetensorsFile : IDisposable
     /// </summary>
     public Tensor Read(string name, ScalarType? convertTo = null, Device? device = null)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (!Tensors.TryGetValue(name, out var info))
-            throw new ModelFormatException(Path, "no such tensor in this file.", name);
-
-        var dtype = SafetensorsDType.ToScalarType(info.DType, Path, name);
+        var (info, dtype) = Find(name);
         var tensor = empty(info.Shape, dtype);
         try
         {
-            TensorBytes.ForEachChunk(tensor, (chunk, offset) =>
-                SafetensorsHeader.ReadExactly(Path, _handle, chunk, _dataStart + info.Begin + offset, name));
-            if (dtype == ScalarType.Bool) CheckBooleans(tensor, name);
+            ReadBytes(info, dtype, tensor);
             return ConvertAndMove(tensor, convertTo ?? dtype, device ?? CPU);
         }
         catch
@@ -75,7 +69,40 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    // Fills a destination of the same shape, converting dtype and device as needed. A contiguous CPU destination of
+    // the file's dtype is filled straight from disk, so loading a large model needs no second copy of each weight.
+    internal void ReadInto(string name, Tensor destination)
+    {
+        var (info, dtype) = Find(name);
+        if (!info.Shape.SequenceEqual(destination.shape))
+            throw new ArgumentException($"Tensor '{name}' has shape [{string.Join(", ", info.Shape)}] in {Path}, the destination [{string.Join(", ", destination.shape)}].", nameof(destination));
+
+        // BOOL bytes are checked after reading, so they go through a temporary to keep a bad file out of the destination.
+        if (destination.device_type == DeviceType.CPU && destination.dtype == dtype && dtype != ScalarType.Bool && destination.is_contiguous())
+        {
+            ReadBytes(info, dtype, destination);
+            return;
+        }
+        using var value = Read(name, destination.dtype, destination.device);
+        destination.copy_(value);
+    }
+
     public void Dispose() => _handle.Dispose();
+
+    private (SafetensorsTensorInfo Info, ScalarType DType) Find(string name)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (!Tensors.TryGetValue(name, out var info))
+            throw new ModelFormatException(Path, "no such tensor in this file.", name);
+        return (info, SafetensorsDType.ToScalarType(info.DType, Path, name));
+    }
+
+    private void ReadBytes(SafetensorsTensorInfo info, ScalarType dtype, Tensor destination)
+    {
+        TensorBytes.ForEachChunk(destination, (chunk, offset) =>
+            SafetensorsHeader.ReadExactly(Path, _handle, chunk, _dataStart + info.Begin + offset, info.Name));
+        if (dtype == ScalarType.Bool) CheckBooleans(destination, info.Name);
+    }
 
     private static Tensor ConvertAndMove(Tensor tensor, ScalarType dtype, Device device)
     {

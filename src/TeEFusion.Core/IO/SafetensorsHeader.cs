@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace TeEFusion.Core.IO;
 
-/// <summary>A parsed and validated safetensors header; <see cref="DataStart"/> is the file offset of data byte 0.</summary>
+// A parsed and validated safetensors header; DataStart is the file offset of data byte 0.
 internal sealed record SafetensorsHeader(
     IReadOnlyDictionary<string, SafetensorsTensorInfo> Tensors,
     IReadOnlyDictionary<string, string> Metadata,
@@ -15,7 +15,6 @@ internal sealed record SafetensorsHeader(
     // The reference implementation refuses larger headers; a header this big is corruption, not a model.
     private const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Reads the length prefix and JSON header and checks every entry against the file's size.</summary>
     public static SafetensorsHeader Read(string file, SafeFileHandle handle)
     {
         var fileLength = RandomAccess.GetLength(handle);

@@ -8,6 +8,9 @@ namespace TeEFusion.Core.IO;
 /// <summary>Writes safetensors files, single or sharded the way diffusers/transformers <c>save_pretrained</c> does.</summary>
 public static class SafetensorsWriter
 {
+    /// <summary>diffusers' <c>ModelMixin.save_pretrained</c> default shard size ("10GB", decimal).</summary>
+    public const long DiffusersMaxShardBytes = 10_000_000_000;
+
     private sealed record Entry(string Name, Tensor Tensor, string DType, long Begin, long End);
 
     /// <summary>
@@ -29,6 +32,8 @@ public static class SafetensorsWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShardBytes);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileStem);
+        if (fileStem.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException($"File stem '{fileStem}' must be a plain file name.", nameof(fileStem));
         Directory.CreateDirectory(directory);
 
         var shards = Plan(Validate(tensors).Select(item => new KeyValuePair<string, Tensor>(item.Name, item.Tensor)), maxShardBytes);

@@ -5,8 +5,8 @@ namespace TeEFusion.Core.IO;
 
 /// <summary>
 /// Loads safetensors weights into a TorchSharp module strictly: the key sets must match exactly (up to declared
-/// tied groups), every shape must match, and dtypes must match unless conversion is asked for. Everything is checked
-/// from the headers before a single weight is copied, so a failed load leaves the module untouched.
+/// tied groups), every shape must match, and dtypes must match unless conversion is asked for. All of this is checked
+/// from the headers before a single weight is copied, so a checkpoint that does not fit leaves the module untouched.
 /// </summary>
 public static class StateDictLoader
 {
@@ -34,8 +34,7 @@ public static class StateDictLoader
         foreach (var (key, target) in targets)
         {
             using var scope = NewDisposeScope();
-            var value = checkpoint.Read(sources[key], target.dtype, target.device);
-            target.copy_(value);
+            checkpoint.ReadInto(sources[key], target);
         }
     }
 
@@ -50,7 +49,7 @@ public static class StateDictLoader
     // transformers refuses safetensors files whose "format" metadata is not a framework it knows.
     private static readonly IReadOnlyDictionary<string, string> PyTorchMetadata = new Dictionary<string, string> { ["format"] = "pt" };
 
-    /// <summary>For every module key, the file key that fills it; throws listing all missing and unexpected names.</summary>
+    // For every module key, the file key that fills it; throws listing all missing and unexpected names at once.
     private static Dictionary<string, string> MatchKeys(IEnumerable<string> moduleKeys, SafetensorsCheckpoint checkpoint,
         IReadOnlyList<IReadOnlyList<string>> tiedGroups)
     {

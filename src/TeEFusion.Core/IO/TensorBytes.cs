@@ -2,15 +2,14 @@ using static TorchSharp.torch;
 
 namespace TeEFusion.Core.IO;
 
-/// <summary>Walks a contiguous CPU tensor's storage as byte spans, each short enough for <see cref="Span{T}"/>.</summary>
+// Walks a contiguous CPU tensor's storage as byte spans, each short enough for a Span.
 internal static class TensorBytes
 {
-    /// <summary>One gibibyte: under Span's 2 GB limit and large enough that the per-chunk overhead is invisible.</summary>
+    // One gibibyte: under Span's 2 GB limit and large enough that the per-chunk overhead is invisible.
     public const long DefaultChunkBytes = 1L << 30;
 
     public delegate void ChunkAction(Span<byte> chunk, long byteOffset);
 
-    /// <summary>Calls <paramref name="action"/> on consecutive pieces of the tensor's bytes, in order.</summary>
     public static void ForEachChunk(Tensor contiguousCpu, ChunkAction action, long maxChunkBytes = DefaultChunkBytes)
     {
         var count = contiguousCpu.numel();

@@ -46,6 +46,30 @@ public class SafetensorsFileTests
         Assert.True(expected.bytes.SequenceEqual(read.bytes));
     }
 
+    [Fact]
+    public void ReadsIntoExistingTensorsDirectlyOrThroughConversion()
+    {
+        using var dir = new TempDirectory();
+        using var scope = NewDisposeScope();
+        var source = randn(3, 4, generator: new Generator(11));
+        SafetensorsWriter.Write(dir.File("a.safetensors"), [new("x", source)]);
+        using var file = SafetensorsFile.Open(dir.File("a.safetensors"));
+
+        var same = zeros(3, 4);
+        file.ReadInto("x", same);
+        Assert.True(source.bytes.SequenceEqual(same.bytes));
+
+        var half = zeros(3, 4, ScalarType.Float16);
+        file.ReadInto("x", half);
+        Assert.True(source.to(ScalarType.Float16).bytes.SequenceEqual(half.bytes));
+
+        var strided = zeros(4, 3).t();
+        file.ReadInto("x", strided);
+        Assert.True(source.bytes.SequenceEqual(strided.contiguous().bytes));
+
+        Assert.Contains("shape [3, 4]", Assert.Throws<ArgumentException>(() => file.ReadInto("x", zeros(4, 3))).Message);
+    }
+
     public static TheoryData<ScalarType> AllDTypes => new()
     {
         ScalarType.Float64, ScalarType.Float32, ScalarType.Float16, ScalarType.BFloat16, ScalarType.Int64,
