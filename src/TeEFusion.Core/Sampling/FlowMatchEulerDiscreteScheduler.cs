@@ -59,7 +59,7 @@ public sealed class FlowMatchEulerDiscreteScheduler
 
     /// <summary>
     /// Euler update x + (σ_to − σ_from)·v per sample; σ_to &gt; σ_from is the inverse step used by reflection.
-    /// Reproduces diffusers' rounding: the product is formed in v's dtype, the sum in float32, and the
+    /// Reproduces diffusers' rounding: dt and the product are formed in v's dtype, the sum in float32, and the
     /// result is cast to the latents' dtype.
     /// </summary>
     /// <param name="sample">Latents, (B, C, H, W).</param>
@@ -76,8 +76,9 @@ public sealed class FlowMatchEulerDiscreteScheduler
         var dt = new float[batch];
         for (var b = 0; b < batch; b++) dt[b] = sigmaTo[b] - sigmaFrom[b];
         var dtT = tensor(dt, device: sample.device).view(batch, 1, 1, 1);                       // (B, 1, 1, 1)
-        // diffusers multiplies a 0-dim float32 dt by the model-dtype velocity, which stays in that dtype.
-        var delta = (dtT * velocity.to(ScalarType.Float32)).to(velocity.dtype);                  // (B, C, H, W)
+        // diffusers multiplies a 0-dim float32 dt (on the device) by the model-dtype velocity: type promotion keeps
+        // the velocity's dtype and casts dt to it first, so in bf16 both dt and the product are rounded.
+        var delta = dtT.to(velocity.dtype) * velocity;                                          // (B, C, H, W)
         var prev = sample.to(ScalarType.Float32) + delta.to(ScalarType.Float32);                 // (B, C, H, W)
         return prev.to(sample.dtype).MoveToOuterDisposeScope();
     }

@@ -49,7 +49,7 @@ def noise(seed):
 
 def euler_bf16():
     # diffusers' step in a bf16 pipeline: sample upcast to fp32, a 0-dim fp32 dt times the bf16 velocity
-    # (which stays bf16), the sum in fp32, the result cast to the velocity's dtype.
+    # (promotion keeps bf16, so dt is rounded to bf16 first), the sum in fp32, the result cast to bf16.
     g = torch.Generator().manual_seed(7)
     x = torch.randn([2, 3], generator=g).to(torch.bfloat16)
     v = (torch.randn([2, 3], generator=g) * 3).to(torch.bfloat16)
@@ -58,7 +58,7 @@ def euler_bf16():
     out = []
     for b in range(2):
         dt = nxt[b] - sig[b]
-        out.append((x[b].to(torch.float32) + dt * v[b]).to(v.dtype))
+        out.append((x[b].to(torch.float32) + dt.to(v.dtype) * v[b]).to(v.dtype))
     prev = torch.stack(out)
     return {"x": [float(a) for a in x.float().flatten()], "v": [float(a) for a in v.float().flatten()],
             "sigma": [float(a) for a in sig], "sigma_next": [float(a) for a in nxt],
