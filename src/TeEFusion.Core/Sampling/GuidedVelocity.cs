@@ -68,6 +68,11 @@ internal static class GuidedVelocity
     /// references (which call the model with the current `t` during inversion), v is evaluated at timestep σ·1000
     /// on the latents that sit at σ_next.
     /// </summary>
+    /// <remarks>
+    /// Deliberate deviation: the references call DDIMInverseScheduler.step(timesteps[i + 1]), which with SDXL's
+    /// "leading" spacing maps ᾱ(t_{i+1} − Δ) to ᾱ(t_{i+1}), i.e. lands one level short of t_i. We go back to σ_i
+    /// as the papers describe, so that the following zig starts from the σ it is evaluated at.
+    /// </remarks>
     public static Tensor Invert(nn.Module<SD3TransformerInput, Tensor> model, Tensor xNext, float[] sigma, float[] sigmaNext,
         SamplingConditioning conditioning, double[] guidance, IReadOnlySet<int>? skipLayers = null)
     {

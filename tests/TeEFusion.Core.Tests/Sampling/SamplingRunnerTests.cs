@@ -65,7 +65,7 @@ public class SamplingRunnerTests
         var sampler = new ZSamplingCfg(model);
         SamplingRunner.Run(sampler, Scheduler, 2, x, c).Latents.Dispose(); // warm-up: lazily created tensors
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        using var result = SamplingRunner.Run(sampler, Scheduler, 6, x, c).Latents;
+        using var result = SamplingRunner.Run(sampler, Scheduler, 3, x, c).Latents;
         Assert.Equal(before + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
