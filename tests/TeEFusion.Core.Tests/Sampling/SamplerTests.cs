@@ -34,6 +34,22 @@ public class SamplerTests
     }
 
     [Fact]
+    public void SamplesAtDifferentStepsInOneBatchMatchEachRunAlone()
+    {
+        using var _ = no_grad();
+        using var model = TinySd3.Model(txtAlignGuidance: true);
+        var c = TinySd3.Conditioning([5.0, 2.5]);
+        using var x = TinySd3.Latents(2);
+        var sampler = new StudentEuler(model);
+        var together = sampler.Step(new SamplerStepInput(x, Sigma, SigmaNext, [0, 3], c)).Latents;
+        for (var b = 0; b < 2; b++)
+        {
+            var alone = sampler.Step(new SamplerStepInput(x[b..(b + 1)], [Sigma[b]], [SigmaNext[b]], [b * 3], c.Select([b]))).Latents;
+            AssertClose(alone, together[b..(b + 1)], 1e-5);
+        }
+    }
+
+    [Fact]
     public void StudentFormsTxtAlignGuidanceInTheModelDType()
     {
         var f = SamplingFixture.Instance.TxtAlignGuidanceBf16;
