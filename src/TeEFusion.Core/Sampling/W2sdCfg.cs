@@ -22,7 +22,7 @@ public sealed class W2sdCfg(nn.Module<SD3TransformerInput, Tensor> model, W2sdPa
         input.Validate();
         using var scope = NewDisposeScope();
         var c = input.Conditioning;
-        var passes = new int[c.BatchSize];
+        var passes = Enumerable.Repeat(GuidedVelocity.CfgPasses, c.BatchSize).ToArray(); // the main CFG step, every sample
         var rows = BatchRows.Where(c.BatchSize, b => input.SigmaNext[b] > 0);
         var x = BatchRows.Update(input.Latents, rows, input, (xr, sigma, sigmaNext, cond) =>
         {
@@ -32,7 +32,6 @@ public sealed class W2sdCfg(nn.Module<SD3TransformerInput, Tensor> model, W2sdPa
         BatchRows.Count(passes, rows, 2 * GuidedVelocity.CfgPasses);
 
         var next = GuidedVelocity.Denoise(model, x, input.Sigma, input.SigmaNext, c, c.Guidance); // (B, C, H, W)
-        BatchRows.Count(passes, BatchRows.Where(c.BatchSize, _ => true), GuidedVelocity.CfgPasses);
         return new SamplerStepResult(next.MoveToOuterDisposeScope(), passes);
     }
 
