@@ -16,7 +16,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor>
 
     public Attention(long channels, long groups) : base(nameof(Attention))
     {
-        group_norm = nn.GroupNorm(groups, channels, ResnetBlock2D.Eps);
+        group_norm = GroupNorms.Create(groups, channels);
         to_q = nn.Linear(channels, channels);
         to_k = nn.Linear(channels, channels);
         to_v = nn.Linear(channels, channels);

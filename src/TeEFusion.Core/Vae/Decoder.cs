@@ -30,7 +30,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
             up_blocks.Add(new UpDecoderBlock2D(input, reversed[i], config.LayersPerBlock + 1, groups, config.ActFn,
                 addUpsample: i < reversed.Length - 1));
         }
-        conv_norm_out = nn.GroupNorm(groups, reversed[^1], ResnetBlock2D.Eps);
+        conv_norm_out = GroupNorms.Create(groups, reversed[^1]);
         // diffusers hard-codes SiLU here whatever act_fn says.
         conv_act = nn.SiLU();
         conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, padding: 1);

@@ -28,7 +28,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
                 addDownsample: i < channels.Length - 1));
         }
         mid_block = new UNetMidBlock2D(channels[^1], groups, config.ActFn, config.MidBlockAddAttention);
-        conv_norm_out = nn.GroupNorm(groups, channels[^1], ResnetBlock2D.Eps);
+        conv_norm_out = GroupNorms.Create(groups, channels[^1]);
         // diffusers hard-codes SiLU here whatever act_fn says.
         conv_act = nn.SiLU();
         conv_out = nn.Conv2d(channels[^1], 2 * config.LatentChannels, 3, padding: 1);

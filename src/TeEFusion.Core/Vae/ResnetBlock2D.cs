@@ -7,9 +7,6 @@ namespace TeEFusion.Core.Vae;
 
 internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor>
 {
-    /// <summary>The VAE builds every GroupNorm with this eps (diffusers resnet_eps=1e-6), not PyTorch's 1e-5.</summary>
-    public const double Eps = 1e-6;
-
     private readonly GroupNorm norm1;
     private readonly Conv2d conv1;
     private readonly GroupNorm norm2;
@@ -19,9 +16,9 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor>
 
     public ResnetBlock2D(long inChannels, long outChannels, long groups, string actFn) : base(nameof(ResnetBlock2D))
     {
-        norm1 = nn.GroupNorm(groups, inChannels, Eps);
+        norm1 = GroupNorms.Create(groups, inChannels);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
-        norm2 = nn.GroupNorm(groups, outChannels, Eps);
+        norm2 = GroupNorms.Create(groups, outChannels);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         nonlinearity = Activation.Create(actFn);
         // diffusers adds the 1×1 shortcut exactly when the channel count changes.
