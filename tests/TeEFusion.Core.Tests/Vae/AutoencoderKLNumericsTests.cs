@@ -14,21 +14,13 @@ public class AutoencoderKLNumericsTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
 
-    private static AutoencoderKL Load(string stem, VaeFixture fixture)
-    {
-        var vae = new AutoencoderKL(AutoencoderKLConfig.Load(VaeFixture.PathOf(stem + ".config.json")));
-        fixture.LoadInto(vae);
-        vae.eval();
-        return vae;
-    }
-
     [Theory]
     [InlineData("tiny_sd3")]
     [InlineData("tiny_quant")]
     public void EncodeMatchesReference(string stem)
     {
-        using var fixture = VaeFixture.Open(stem + ".safetensors");
-        using var vae = Load(stem, fixture);
+        using var fixture = VaeFixture.Open(stem);
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var latentChannels = vae.Config.LatentChannels;
@@ -45,8 +37,8 @@ public class AutoencoderKLNumericsTests(ITestOutputHelper output)
     [InlineData("tiny_quant")]
     public void DecodeMatchesReference(string stem)
     {
-        using var fixture = VaeFixture.Open(stem + ".safetensors");
-        using var vae = Load(stem, fixture);
+        using var fixture = VaeFixture.Open(stem);
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var image = vae.Decode(fixture["input.latents"]);
@@ -60,8 +52,8 @@ public class AutoencoderKLNumericsTests(ITestOutputHelper output)
     [InlineData("tiny_quant")]
     public void TiledDecodeMatchesReference(string stem)
     {
-        using var fixture = VaeFixture.Open(stem + ".safetensors");
-        using var vae = Load(stem, fixture);
+        using var fixture = VaeFixture.Open(stem);
+        var vae = fixture.Vae;
         vae.Tiling = new AutoencoderKLTilingOptions(TileLatentSize: 8, OverlapFactor: 0.25);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -75,8 +67,8 @@ public class AutoencoderKLNumericsTests(ITestOutputHelper output)
     [Fact]
     public void DecodeAppliesScalingAndShift()
     {
-        using var fixture = VaeFixture.Open("tiny_sd3.safetensors");
-        using var vae = Load("tiny_sd3", fixture);
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var latents = fixture["input.latents"];
@@ -90,8 +82,8 @@ public class AutoencoderKLNumericsTests(ITestOutputHelper output)
     [Fact]
     public void SampledEncodeDrawsFromThePosterior()
     {
-        using var fixture = VaeFixture.Open("tiny_sd3.safetensors");
-        using var vae = Load("tiny_sd3", fixture);
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var image = fixture["input.image"];

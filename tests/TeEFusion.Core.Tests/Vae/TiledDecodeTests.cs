@@ -14,14 +14,6 @@ namespace TeEFusion.Core.Tests.Vae;
 [Collection("Sequential")]
 public class TiledDecodeTests(ITestOutputHelper output)
 {
-    private static (AutoencoderKL Vae, VaeFixture Fixture) Load()
-    {
-        var fixture = VaeFixture.Open("tiny_sd3.safetensors");
-        var vae = new AutoencoderKL(AutoencoderKLConfig.Load(VaeFixture.PathOf("tiny_sd3.config.json")));
-        fixture.LoadInto(vae);
-        return (vae, fixture);
-    }
-
     private static Tensor Latents() => randn([1, 4, 32, 32], generator: new Generator(3));
 
     private static Tensor DecodeTiled(AutoencoderKL vae, Tensor z, double overlap)
@@ -34,9 +26,8 @@ public class TiledDecodeTests(ITestOutputHelper output)
     [Fact]
     public void TiledStaysCloseToUntiled()
     {
-        var (vae, fixture) = Load();
-        using var _ = vae;
-        using var __ = fixture;
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var z = Latents();
@@ -55,9 +46,8 @@ public class TiledDecodeTests(ITestOutputHelper output)
     [Fact]
     public void BlendingSmoothsTheSeams()
     {
-        var (vae, fixture) = Load();
-        using var _ = vae;
-        using var __ = fixture;
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var z = Latents();
@@ -81,9 +71,8 @@ public class TiledDecodeTests(ITestOutputHelper output)
     [Fact]
     public void LatentsThatFitOneTileAreNotTiled()
     {
-        var (vae, fixture) = Load();
-        using var _ = vae;
-        using var __ = fixture;
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var z = randn([1, 4, 16, 16], generator: new Generator(5));
@@ -107,9 +96,8 @@ public class TiledDecodeTests(ITestOutputHelper output)
     [InlineData(2, 0.75, "stride")]
     public void RejectsBadOptions(int tile, double overlap, string message)
     {
-        var (vae, fixture) = Load();
-        using var _ = vae;
-        using var __ = fixture;
+        using var fixture = VaeFixture.Open("tiny_sd3");
+        var vae = fixture.Vae;
         using var scope = NewDisposeScope();
         vae.Tiling = new AutoencoderKLTilingOptions(tile, overlap);
         var error = Assert.Throws<ArgumentException>(() => vae.DecodeRaw(zeros(1, 4, 20, 20)));

@@ -1,61 +1,42 @@
-using System.Buffers.Binary;
-using System.Text.Json;
-using TorchSharp;
+using TeEFusion.Core.IO;
+using TeEFusion.Core.Vae;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Tests.Vae;
 
 /// <summary>
-/// Reads the F32 safetensors fixtures written by Fixtures/Vae/make_vae_fixtures.py: module weights under their
-/// diffusers keys, plus `input.*` and `expected.*` tensors.
+/// A tiny VAE written by Fixtures/Vae/make_vae_fixtures.py: `stem.config.json`, the weights in `stem.safetensors`
+/// (loaded strictly through StateDictLoader) and the `input.*`/`expected.*` tensors in `stem.io.safetensors`.
 /// </summary>
 internal sealed class VaeFixture : IDisposable
 {
     private readonly Dictionary<string, Tensor> tensors;
 
-    private VaeFixture(Dictionary<string, Tensor> tensors) => this.tensors = tensors;
+    private VaeFixture(AutoencoderKL vae, Dictionary<string, Tensor> tensors)
+    {
+        Vae = vae;
+        this.tensors = tensors;
+    }
 
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Vae", name);
 
-    public static VaeFixture Open(string name)
+    public static VaeFixture Open(string stem)
     {
-        var bytes = File.ReadAllBytes(PathOf(name));
-        var headerLength = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
-        using var header = JsonDocument.Parse(bytes.AsMemory(8, headerLength));
-        var dataStart = 8 + headerLength;
-        var result = new Dictionary<string, Tensor>();
-        foreach (var entry in header.RootElement.EnumerateObject())
-        {
-            if (entry.Name == "__metadata__") continue;
-            Assert.Equal("F32", entry.Value.GetProperty("dtype").GetString());
-            var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-            var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt32()).ToArray();
-            var tensor = empty(shape, ScalarType.Float32);
-            bytes.AsSpan(dataStart + offsets[0], offsets[1] - offsets[0]).CopyTo(tensor.bytes);
-            result[entry.Name] = tensor.DetachFromDisposeScope();
-        }
-        return new VaeFixture(result);
+        var vae = new AutoencoderKL(AutoencoderKLConfig.Load(PathOf(stem + ".config.json")));
+        StateDictLoader.Load(vae, PathOf(stem + ".safetensors"));
+        vae.eval();
+        using var file = SafetensorsFile.Open(PathOf(stem + ".io.safetensors"));
+        var tensors = file.Tensors.Keys.ToDictionary(name => name, name => file.Read(name).DetachFromDisposeScope());
+        return new VaeFixture(vae, tensors);
     }
+
+    public AutoencoderKL Vae { get; }
 
     public Tensor this[string name] => tensors[name];
 
-    /// <summary>Copies every weight into <paramref name="module"/>; the key sets must match exactly, shapes too.</summary>
-    public void LoadInto(nn.Module module)
-    {
-        var weights = tensors.Where(t => !t.Key.StartsWith("input.") && !t.Key.StartsWith("expected."))
-            .ToDictionary(t => t.Key, t => t.Value);
-        var state = module.state_dict();
-        Assert.Equal(weights.Keys.Order(), state.Keys.Order());
-        using var noGrad = no_grad();
-        foreach (var (key, target) in state)
-        {
-            Assert.Equal(weights[key].shape, target.shape);
-            target.copy_(weights[key]);
-        }
-    }
-
     public void Dispose()
     {
+        Vae.Dispose();
         foreach (var tensor in tensors.Values) tensor.Dispose();
     }
 }

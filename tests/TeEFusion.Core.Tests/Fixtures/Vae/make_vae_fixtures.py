@@ -4,8 +4,9 @@ described diffusers math, not from diffusers' code. Needs only torch (Debian's /
 Writes, next to this script:
   sd3_vae_config.json          the SD3 vae/config.json of facts §7
   sd3_vae_keys.json            every state_dict key of that VAE with its shape
-  tiny_sd3.config.json / .safetensors     tiny SD3-shaped VAE (no quant convs, mid attention) + inputs + outputs
-  tiny_quant.config.json / .safetensors   tiny VAE with quant_conv/post_quant_conv, no mid attention, gelu resnets
+  tiny_sd3.{config.json,safetensors,io.safetensors}    tiny SD3-shaped VAE (no quant convs, mid attention)
+  tiny_quant.{config.json,safetensors,io.safetensors}  tiny VAE with quant convs, no mid attention, gelu resnets
+  (.safetensors holds exactly the state_dict; .io.safetensors the inputs and the expected outputs)
 
 Regenerate: /usr/bin/python3 tests/TeEFusion.Core.Tests/Fixtures/Vae/make_vae_fixtures.py
 """
@@ -257,8 +258,8 @@ def tiny_fixture(stem, cfg, seed):
     with torch.no_grad():
         moments = vae.moments(image)
         mean = moments[:, :cfg["latent_channels"]]
-        out = dict(vae.state_dict())
-        out.update({
+        write_safetensors(stem + ".safetensors", vae.state_dict())
+        write_safetensors(stem + ".io.safetensors", {
             "input.image": image, "input.latents": latents, "input.tiled_latents": big,
             "expected.moments": moments,
             "expected.encode": (mean - sh) * s,
@@ -266,7 +267,6 @@ def tiny_fixture(stem, cfg, seed):
             # tile 8 latents, overlap 0.25: stride 6, blend 4 rows, 3x3 tiles with ragged edges.
             "expected.tiled_decode_raw": vae.tiled_decode(big, 8, 0.25),
         })
-    write_safetensors(stem + ".safetensors", out)
 
 
 def main():
