@@ -6,7 +6,7 @@ namespace TeEFusion.Core.Vae;
 
 internal static class Activation
 {
-    /// <summary>The activation module for a config `act_fn` name (validated by AutoencoderKLConfig).</summary>
+    // The activation module for a config `act_fn` name (validated by AutoencoderKLConfig).
     public static nn.Module<Tensor, Tensor> Create(string actFn) => actFn switch
     {
         "silu" or "swish" => nn.SiLU(),

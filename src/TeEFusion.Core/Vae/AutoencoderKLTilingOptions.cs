@@ -25,9 +25,9 @@ public sealed record AutoencoderKLTilingOptions(int TileLatentSize, double Overl
                 nameof(OverlapFactor));
     }
 
-    /// <summary>Distance between tile origins in latent pixels (diffusers' overlap_size, despite the name).</summary>
+    // Distance between tile origins in latent pixels (diffusers' overlap_size, despite the name).
     internal int LatentStride => (int)(TileLatentSize * (1 - OverlapFactor));
 
-    /// <summary>Decoded rows/columns over which two neighbouring tiles are blended.</summary>
+    // Decoded rows/columns over which two neighbouring tiles are blended.
     internal int BlendExtent(int downsampleFactor) => (int)(TileLatentSize * downsampleFactor * OverlapFactor);
 }

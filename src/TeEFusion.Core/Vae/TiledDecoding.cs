@@ -6,10 +6,8 @@ namespace TeEFusion.Core.Vae;
 
 internal static class TiledDecoding
 {
-    /// <summary>
-    /// Decodes <paramref name="z"/> (B, L, h, w) tile by tile with <paramref name="decodeTile"/> and blends the tiles
-    /// into (B, C, h·f, w·f). Tiles are visited, blended and cropped in diffusers' order, so the result matches it.
-    /// </summary>
+    // Decodes z (B, L, h, w) tile by tile with decodeTile and blends the tiles
+    // into (B, C, h·f, w·f). Tiles are visited, blended and cropped in diffusers' order, so the result matches it.
     public static Tensor Decode(Tensor z, Func<Tensor, Tensor> decodeTile, AutoencoderKLTilingOptions options, int factor)
     {
         options.Validate();
@@ -52,7 +50,7 @@ internal static class TiledDecoding
         return cat(resultRows, dim: 2).MoveToOuterDisposeScope(); // (B, C, h·f, w·f)
     }
 
-    /// <summary>Fades the last rows/columns of <paramref name="before"/> into the first ones of <paramref name="after"/> along <paramref name="dim"/>.</summary>
+    // Fades the last rows/columns of before into the first ones of after along dim.
     private static Tensor Blend(Tensor before, Tensor after, int blendExtent, int dim)
     {
         var extent = (int)Math.Min(Math.Min(before.shape[dim], after.shape[dim]), blendExtent);
