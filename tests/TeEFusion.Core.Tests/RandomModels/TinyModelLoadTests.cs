@@ -154,6 +154,33 @@ public sealed class TinyModelLoadTests : IClassFixture<TinyModelLoadTests.Folder
     }
 
     [Fact]
+    public void LoadedTransformerAndVaeRunAtTheDefaultImageSize()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var config = SD3TransformerConfig.Load(Path.Combine(Component("transformer"), "config.json"));
+        using var transformer = new SD3Transformer2DModel(config);
+        StateDictLoader.Load(transformer, Path.Combine(Component("transformer"), "diffusion_pytorch_model.safetensors"));
+        using var vae = new AutoencoderKL(AutoencoderKLConfig.Load(Path.Combine(Component("vae"), "config.json")));
+        StateDictLoader.Load(vae, Path.Combine(Component("vae"), "diffusion_pytorch_model.safetensors"));
+
+        var imageSize = RandomModelSpec.For(RandomModelPreset.Tiny).ImageSize;
+        var latentSize = imageSize / vae.Config.DownsampleFactor;
+        manual_seed(3);
+        var latents = randn(1, config.InChannels, latentSize, latentSize);          // (1, 4, 16, 16)
+        var velocity = transformer.call(new SD3TransformerInput(
+            latents, randn(1, 154, config.JointAttentionDim), randn(1, config.PooledProjectionDim), tensor(new[] { 500f }),
+            TxtAlignGuidance: tensor(new[] { 5000f }), TxtAlignVec: randn(1, config.PooledProjectionDim)));
+        Assert.Equal(latents.shape, velocity.shape);
+        Assert.True(velocity.isfinite().all().item<bool>());
+        Assert.True(velocity.std().item<float>() > 0);
+
+        var image = vae.Decode(latents);                                             // (1, 3, 32, 32)
+        Assert.Equal([1L, 3, imageSize, imageSize], image.shape);
+        Assert.True(image.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void TinyFolderStaysSmall()
     {
         var bytes = _folder.Model.Files().Sum(f => new FileInfo(_folder.Model.PathOf(f)).Length);
