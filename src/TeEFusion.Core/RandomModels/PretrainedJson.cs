@@ -4,10 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>
-/// Writes JSON the way diffusers and transformers save configs (<c>json.dumps(..., indent=2, sort_keys=True)</c>):
-/// keys sorted at every level, two-space indent, a trailing newline. Sorted keys also make the files byte-stable.
-/// </summary>
+// Writes JSON the way diffusers and transformers save configs (json.dumps(..., indent=2, sort_keys=True)):
+// keys sorted at every level, two-space indent, a trailing newline. Sorted keys also make the files byte-stable.
 internal static class PretrainedJson
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -17,7 +15,7 @@ internal static class PretrainedJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Serialises a config POCO through its [JsonPropertyName]s, adds <paramref name="extras"/>, writes it sorted.</summary>
+    // Serialises a config POCO through its [JsonPropertyName]s, adds extras, writes it sorted.
     public static void WriteConfig<T>(string path, T config, IReadOnlyDictionary<string, JsonNode?>? extras = null)
     {
         var node = JsonSerializer.SerializeToNode(config)!.AsObject();
@@ -31,7 +29,7 @@ internal static class PretrainedJson
         File.WriteAllText(path, Sorted(node)!.ToJsonString(Options) + "\n");
     }
 
-    /// <summary>Writes an object keeping the caller's key order (vocab.json lists tokens by id, not by name).</summary>
+    // Writes an object keeping the caller's key order (vocab.json lists tokens by id, not by name).
     public static void WriteOrdered(string path, IEnumerable<KeyValuePair<string, int>> pairs)
     {
         var node = new JsonObject();
