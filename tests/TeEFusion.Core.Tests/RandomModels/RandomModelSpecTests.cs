@@ -40,6 +40,20 @@ public sealed class RandomModelSpecTests : IDisposable
     }
 
     [Fact]
+    public void Sd3MediumConfigsHaveTheReleasedCheckpointsFileSizes()
+    {
+        // Facts §4: the HF tree of AIDC-AI/TeEFusion lists transformer/config.json at 468 B and
+        // scheduler/scheduler_config.json at 482 B; diffusers' sorted, indent-2 dump of these configs has those sizes.
+        var transformer = Path.Combine(_root, "transformer.json");
+        var scheduler = Path.Combine(_root, "scheduler.json");
+        PretrainedJson.WriteConfig(transformer, _sd3.Transformer);
+        PretrainedJson.WriteConfig(scheduler, _sd3.Scheduler);
+        Assert.Equal(468, new FileInfo(transformer).Length);
+        Assert.Equal(482, new FileInfo(scheduler).Length);
+        Assert.Contains("\"shift\": 3.0,", File.ReadAllText(scheduler));
+    }
+
+    [Fact]
     public void Sd3MediumVaeConfigIsTheSd3VaeConfig()
     {
         var expected = JsonNode.Parse(File.ReadAllText(Fixture("Vae", "sd3_vae_config.json")))!.AsObject();

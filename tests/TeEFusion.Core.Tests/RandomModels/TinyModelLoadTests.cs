@@ -47,6 +47,8 @@ public sealed class TinyModelLoadTests : IClassFixture<TinyModelLoadTests.Folder
         };
         Assert.Equal(expected.OrderBy(p => p.Key), folder.Components.OrderBy(p => p.Key));
         foreach (var name in expected.Keys) Assert.True(Directory.Exists(folder.RequireComponent(name)), name);
+        // Facts §4: the released checkpoint's model_index.json is 693 B, the size of diffusers' dump of this index.
+        Assert.Equal(693, new FileInfo(_folder.Model.PathOf(ModelFolder.IndexFileName)).Length);
     }
 
     [Fact]
