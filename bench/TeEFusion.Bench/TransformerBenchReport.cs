@@ -12,7 +12,7 @@ namespace TeEFusion.Bench;
 /// <param name="RatioToStudent">Median ms per step / the student's at the same dtype and batch; null for the student itself.</param>
 public sealed record TransformerBenchRow(
     string Sampler,
-    string DType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType,
     int Batch,
     int PassesPerSample,
     int PassesPerStep,

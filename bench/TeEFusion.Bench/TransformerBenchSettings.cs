@@ -23,6 +23,7 @@ public sealed record TransformerBenchSettings
     public int JointAttentionDim { get; init; } = 4096;
     public int PooledDim { get; init; } = 2048;
     public IReadOnlyList<int> Batches { get; init; } = [1, 4];
+    [System.Text.Json.Serialization.JsonPropertyName("dtypes")]
     public IReadOnlyList<string> DTypes { get; init; } = ["float32", "bfloat16"];
     public string Device { get; init; } = "cpu";
     public int Warmup { get; init; } = 1;
