@@ -5,5 +5,6 @@ var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSh
 {
     InfoCommand.Create(),
     GenerateCommand.Create(),
+    MakeRandomModelCommand.Create(),
 };
 return root.Parse(args).Invoke();
