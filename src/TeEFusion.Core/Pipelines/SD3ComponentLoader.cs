@@ -1,6 +1,7 @@
 // Mirrors what diffusers' DiffusionPipeline.from_pretrained does for StableDiffusion3Pipeline (and AIDC-AI/TeEFusion's
 // TeEFusionSD3Pipeline): read model_index.json, then each component from its sub-folder. Unlike diffusers it loads
 // strictly and cross-checks the components before any weight is read.
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,7 +38,32 @@ internal static class SD3ComponentLoader
         ("tokenizer_3", ["T5Tokenizer", "T5TokenizerFast"], true),
     ];
 
+    /// <remarks>
+    /// Modules built while the caller has a dispose scope open would register their parameters in it, and lose
+    /// them when it ends. Scopes are thread-local, so the components are built on a thread of their own.
+    /// </remarks>
     public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength)
+    {
+        SD3Components? components = null;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                components = LoadOutsideScopes(root, compute, txtAlignGuidance, maxSequenceLength);
+            }
+            catch (Exception error)
+            {
+                failure = ExceptionDispatchInfo.Capture(error);
+            }
+        }) { Name = "teefusion-load" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return components!;
+    }
+
+    private static SD3Components LoadOutsideScopes(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength)
     {
         var folder = ModelFolder.Open(root);
         CheckIndex(folder);
