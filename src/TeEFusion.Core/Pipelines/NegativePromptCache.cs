@@ -2,11 +2,9 @@ using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Pipelines;
 
-/// <summary>
-/// The embeddings of recently used null/negative prompts, keyed by text, least recently used evicted first. Most
-/// requests share the empty prompt, whose three encoder passes would otherwise be repeated for every image.
-/// The tensors live outside every dispose scope and are freed on eviction or <see cref="Dispose"/>.
-/// </summary>
+// The embeddings of recently used null/negative prompts, keyed by text, least recently used evicted first. Most
+// requests share the empty prompt, whose three encoder passes would otherwise be repeated for every image.
+// The tensors live outside every dispose scope and are freed on eviction or Dispose.
 internal sealed class NegativePromptCache(int capacity) : IDisposable
 {
     internal sealed record Entry(Tensor EncoderHiddenStates, Tensor Pooled, IReadOnlyList<string> Warnings);
@@ -31,7 +29,7 @@ internal sealed class NegativePromptCache(int capacity) : IDisposable
         return true;
     }
 
-    /// <summary>Keeps copies of one row's embeddings, (1, T, D) and (1, P); the caller keeps its own tensors.</summary>
+    // Keeps copies of one row's embeddings, (1, T, D) and (1, P); the caller keeps its own tensors.
     public void Add(string text, Tensor encoderHiddenStates, Tensor pooled, IReadOnlyList<string> warnings)
     {
         if (capacity == 0 || _byText.ContainsKey(text)) return;

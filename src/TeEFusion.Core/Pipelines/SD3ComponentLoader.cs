@@ -38,10 +38,8 @@ internal static class SD3ComponentLoader
         ("tokenizer_3", ["T5Tokenizer", "T5TokenizerFast"], true),
     ];
 
-    /// <remarks>
-    /// Modules built while the caller has a dispose scope open would register their parameters in it, and lose
-    /// them when it ends. Scopes are thread-local, so the components are built on a thread of their own.
-    /// </remarks>
+    // Modules built while the caller has a dispose scope open would register their parameters in it, and lose
+    // them when it ends. Scopes are thread-local, so the components are built on a thread of their own.
     public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength)
     {
         SD3Components? components = null;

@@ -85,6 +85,23 @@ public sealed class StudentConditioningTests(TinyModelFixture fixture) : IClassF
         Assert.Equal([2L, 77 + 256, 32], again.Negative.EncoderHiddenStates.shape);
     }
 
+    [Fact]
+    public void TheCacheIsBoundedAndAnEvictedNegativeIsEncodedAgain()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var pipeline = StudentPipeline.Load(fixture.Root, new PipelineOptions { NegativePromptCacheSize = 1 });
+        var request = pipeline.Resolve(new GenerationRequest("a red cube") { NegativePrompt = "first", Seed = 2, Steps = 1 });
+        pipeline.EncodePrompts(pipeline.Tokenize([request]));
+        var first = pipeline.Tokenize([request]);
+        Assert.Empty(first.UncachedNegatives);
+        // A second job encoded in between evicts "first" from the one-entry cache.
+        pipeline.EncodePrompts(pipeline.Tokenize([request with { NegativePrompt = "second" }]));
+        Assert.Equal(1, pipeline.Conditioner.CachedNegatives);
+        var late = pipeline.EncodePrompts(first);
+        Assert.True(Same(late.Negative.Pooled, EncodeDirectly(pipeline.Components, "first").PooledPromptEmbeds));
+    }
+
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     private static SD3PromptEmbeds EncodeDirectly(SD3Components components, string text)
