@@ -30,6 +30,25 @@ public static class ConfigJson
         }
     }
 
+    /// <summary>Loads and validates a config; a validation fault becomes a <see cref="ModelFormatException"/> naming the file and key.</summary>
+    public static T LoadValidated<T>(string path) where T : IValidatedConfig
+    {
+        var config = Load<T>(path);
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw ModelFormatException.ForField(path, error.ParamName, StripParamSuffix(error), error);
+        }
+        return config;
+    }
+
+    // ArgumentException appends " (Parameter 'x')" to Message; the file/field prefix already says which key.
+    private static string StripParamSuffix(ArgumentException error) =>
+        error.ParamName is null ? error.Message : error.Message.Replace($" (Parameter '{error.ParamName}')", "", StringComparison.Ordinal);
+
     public static void Save<T>(string path, T config)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -65,7 +65,7 @@ public sealed class ModelFolder
                 }
             }
             if (string.IsNullOrEmpty(pipelineClass))
-                throw new ModelFormatException(index, "missing \"_class_name\".", "_class_name");
+                throw ModelFormatException.ForField(index, "_class_name", "missing.");
             return new ModelFolder(Path.GetFullPath(root), pipelineClass, version, components);
         }
     }
@@ -74,7 +74,7 @@ public sealed class ModelFolder
     public string RequireComponent(string name)
     {
         if (!Components.ContainsKey(name))
-            throw new ModelFormatException(Path.Combine(Root, IndexFileName), $"the pipeline has no '{name}' component.", name);
+            throw ModelFormatException.ForField(Path.Combine(Root, IndexFileName), name, "the pipeline has no such component.");
         var directory = Path.Combine(Root, name);
         if (!Directory.Exists(directory))
             throw new ModelFormatException(directory, $"component folder '{name}' is declared in {IndexFileName} but missing.");
@@ -98,7 +98,7 @@ public sealed class ModelFolder
         // Non-component keys (booleans, strings such as "requires_safety_checker") are pipeline settings.
         if (value.ValueKind != JsonValueKind.Array) return null;
         if (value.GetArrayLength() != 2)
-            throw new ModelFormatException(index, "a component entry must be [library, class].", property.Name);
+            throw ModelFormatException.ForField(index, property.Name, "a component entry must be [library, class].");
         var library = value[0].ValueKind == JsonValueKind.String ? value[0].GetString() : null;
         var className = value[1].ValueKind == JsonValueKind.String ? value[1].GetString() : null;
         if (className is null) return null;

@@ -2,11 +2,12 @@
 // TeEFusion reference's `guidance` and `txt_align_guidance` flags (AIDC-AI/TeEFusion pipelines/sd3_model.py).
 using System.Text.Json.Serialization;
 using TeEFusion.Core.IO;
+using static TeEFusion.Core.IO.ConfigChecks;
 
 namespace TeEFusion.Core.MMDiT;
 
 /// <summary>`transformer/config.json`. Defaults are diffusers' constructor defaults (not SD3-medium's values).</summary>
-public sealed class SD3TransformerConfig
+public sealed class SD3TransformerConfig : IValidatedConfig
 {
     public const string ClassName = "SD3Transformer2DModel";
 
@@ -39,56 +40,39 @@ public sealed class SD3TransformerConfig
     [JsonIgnore] public int ResolvedOutChannels => OutChannels ?? InChannels;
 
     /// <summary>Reads and validates a `config.json`; errors name the file and the field.</summary>
-    public static SD3TransformerConfig Load(string path)
-    {
-        var config = ConfigJson.Load<SD3TransformerConfig>(path);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException error)
-        {
-            throw new ModelFormatException(path, error.Message, inner: error);
-        }
-        return config;
-    }
+    public static SD3TransformerConfig Load(string path) => ConfigJson.LoadValidated<SD3TransformerConfig>(path);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the field and its allowed values.</summary>
     public void Validate()
     {
         if (DiffusersClassName is not null && DiffusersClassName != ClassName)
-            throw new ArgumentException($"_class_name is '{DiffusersClassName}'; expected '{ClassName}'.");
-        Positive("sample_size", SampleSize);
-        Positive("patch_size", PatchSize);
-        Positive("in_channels", InChannels);
-        Positive("num_layers", NumLayers);
-        Positive("attention_head_dim", AttentionHeadDim);
-        Positive("num_attention_heads", NumAttentionHeads);
-        Positive("joint_attention_dim", JointAttentionDim);
-        Positive("caption_projection_dim", CaptionProjectionDim);
-        Positive("pooled_projection_dim", PooledProjectionDim);
-        Positive("out_channels", ResolvedOutChannels);
-        Positive("pos_embed_max_size", PosEmbedMaxSize);
+            throw new ArgumentException($"_class_name is '{DiffusersClassName}'; expected '{ClassName}'.", "_class_name");
+        Positive(SampleSize, "sample_size");
+        Positive(PatchSize, "patch_size");
+        Positive(InChannels, "in_channels");
+        Positive(NumLayers, "num_layers");
+        Positive(AttentionHeadDim, "attention_head_dim");
+        Positive(NumAttentionHeads, "num_attention_heads");
+        Positive(JointAttentionDim, "joint_attention_dim");
+        Positive(CaptionProjectionDim, "caption_projection_dim");
+        Positive(PooledProjectionDim, "pooled_projection_dim");
+        Positive(ResolvedOutChannels, "out_channels");
+        Positive(PosEmbedMaxSize, "pos_embed_max_size");
         if (CaptionProjectionDim != InnerDim)
             throw new ArgumentException(
-                $"caption_projection_dim is {CaptionProjectionDim}; it must equal num_attention_heads·attention_head_dim = {InnerDim}, the width of the text stream.");
+                $"caption_projection_dim is {CaptionProjectionDim}; it must equal num_attention_heads·attention_head_dim = {InnerDim}, the width of the text stream.", "caption_projection_dim");
         if (InnerDim % 4 != 0)
-            throw new ArgumentException($"num_attention_heads·attention_head_dim = {InnerDim} must be divisible by 4 (2-D sin-cos position table).");
+            throw new ArgumentException($"num_attention_heads·attention_head_dim = {InnerDim} must be divisible by 4 (2-D sin-cos position table).", "attention_head_dim");
         if (SampleSize / PatchSize == 0)
-            throw new ArgumentException($"sample_size {SampleSize} must be at least patch_size {PatchSize}.");
+            throw new ArgumentException($"sample_size {SampleSize} must be at least patch_size {PatchSize}.", "sample_size");
         if (QkNorm is not (null or "rms_norm"))
-            throw new ArgumentException($"qk_norm is '{QkNorm}'; allowed values: null, \"rms_norm\".");
+            throw new ArgumentException($"qk_norm is '{QkNorm}'; allowed values: null, \"rms_norm\".", "qk_norm");
         if (DualAttentionLayers is null)
-            throw new ArgumentException("dual_attention_layers is null; it must be a list of block indices ([] for SD3).");
+            throw new ArgumentException("dual_attention_layers is null; it must be a list of block indices ([] for SD3).", "dual_attention_layers");
         foreach (var layer in DualAttentionLayers)
             if (layer < 0 || layer >= NumLayers)
-                throw new ArgumentException($"dual_attention_layers holds {layer}; allowed: block indices 0..{NumLayers - 1}.");
+                throw new ArgumentException($"dual_attention_layers holds {layer}; allowed: block indices 0..{NumLayers - 1}.", "dual_attention_layers");
         if (Guidance && TxtAlignGuidance)
-            throw new ArgumentException("guidance and txt_align_guidance are both true; the reference model allows at most one of them.");
-    }
-
-    private static void Positive(string field, int value)
-    {
-        if (value <= 0) throw new ArgumentException($"{field} is {value}; it must be a positive integer.");
+            throw new ArgumentException("guidance and txt_align_guidance are both true; the reference model allows at most one of them.", "txt_align_guidance");
     }
 }

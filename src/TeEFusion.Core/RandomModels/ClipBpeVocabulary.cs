@@ -1,11 +1,9 @@
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>
-/// A deterministic CLIP-format byte-level BPE vocabulary of a chosen size, laid out like CLIP's: the 256 byte symbols,
-/// the same with the end-of-word marker, one token per merge in merge order, then <c>&lt;|startoftext|&gt;</c> and
-/// <c>&lt;|endoftext|&gt;</c> as the last two ids (49406 and 49407 at CLIP's size). The merges are letter n-grams,
-/// shortest first, so every merge joins two existing tokens into the next new token.
-/// </summary>
+// A deterministic CLIP-format byte-level BPE vocabulary of a chosen size, laid out like CLIP's: the 256 byte symbols,
+// the same with the end-of-word marker, one token per merge in merge order, then <|startoftext|> and
+// <|endoftext|> as the last two ids (49406 and 49407 at CLIP's size). The merges are letter n-grams,
+// shortest first, so every merge joins two existing tokens into the next new token.
 internal sealed class ClipBpeVocabulary
 {
     public const string StartToken = "<|startoftext|>";
@@ -21,10 +19,10 @@ internal sealed class ClipBpeVocabulary
         Merges = merges;
     }
 
-    /// <summary>Tokens in id order.</summary>
+    // Tokens in id order.
     public IReadOnlyList<string> Tokens { get; }
 
-    /// <summary>Merges in rank order; merge i creates token <c>2·256 + i</c>.</summary>
+    // Merges in rank order; merge i creates token 2·256 + i.
     public IReadOnlyList<(string Left, string Right)> Merges { get; }
 
     public int StartId => Tokens.Count - 2;
@@ -69,7 +67,7 @@ internal sealed class ClipBpeVocabulary
         return new ClipBpeVocabulary(tokens, merges);
     }
 
-    /// <summary>merges.txt as transformers reads it: a "#version" header line, then one "left right" pair per line.</summary>
+    // merges.txt as transformers reads it: a "#version" header line, then one "left right" pair per line.
     public string MergesText() => "#version: 0.2\n" + string.Concat(Merges.Select(m => $"{m.Left} {m.Right}\n"));
 
     // GPT-2/CLIP's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the others map to U+0100 onwards;

@@ -1,13 +1,13 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>
-/// Writes JSON the way diffusers and transformers save configs (<c>json.dumps(..., indent=2, sort_keys=True)</c>):
-/// keys sorted at every level, two-space indent, a trailing newline. Sorted keys also make the files byte-stable.
-/// </summary>
+// Writes JSON the way diffusers and transformers save configs (json.dumps(..., indent=2, sort_keys=True)):
+// keys sorted at every level, two-space indent, a trailing newline. Sorted keys also make the files byte-stable.
 internal static class PretrainedJson
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -17,10 +17,12 @@ internal static class PretrainedJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Serialises a config POCO through its [JsonPropertyName]s, adds <paramref name="extras"/>, writes it sorted.</summary>
+    private static readonly JsonSerializerOptions ConfigOptions = new() { Converters = { new PythonFloatConverter() } };
+
+    // Serialises a config POCO through its [JsonPropertyName]s, adds extras, writes it sorted.
     public static void WriteConfig<T>(string path, T config, IReadOnlyDictionary<string, JsonNode?>? extras = null)
     {
-        var node = JsonSerializer.SerializeToNode(config)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(config, ConfigOptions)!.AsObject();
         foreach (var (key, value) in extras ?? new Dictionary<string, JsonNode?>()) node[key] = value?.DeepClone();
         Write(path, node);
     }
@@ -31,7 +33,7 @@ internal static class PretrainedJson
         File.WriteAllText(path, Sorted(node)!.ToJsonString(Options) + "\n");
     }
 
-    /// <summary>Writes an object keeping the caller's key order (vocab.json lists tokens by id, not by name).</summary>
+    // Writes an object keeping the caller's key order (vocab.json lists tokens by id, not by name).
     public static void WriteOrdered(string path, IEnumerable<KeyValuePair<string, int>> pairs)
     {
         var node = new JsonObject();
@@ -47,4 +49,18 @@ internal static class PretrainedJson
         null => null,
         _ => node.DeepClone(),
     };
+
+    // Python's json writes floats with repr(): "3.0" (not "3") and "1e-05" (not "1E-05"). Matching it keeps the
+    // configs byte-comparable with files saved by diffusers/transformers.
+    private sealed class PythonFloatConverter : JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            var text = value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
+            if (double.IsFinite(value) && !text.Contains('.') && !text.Contains('e')) text += ".0";
+            writer.WriteRawValue(text);
+        }
+    }
 }

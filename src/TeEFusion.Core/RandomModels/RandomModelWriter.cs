@@ -137,7 +137,7 @@ public static class RandomModelWriter
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
             if (!overwrite)
-                throw new IOException($"output directory '{directory}' exists and is not empty; choose an empty directory or overwrite.");
+                throw new IOException($"output directory '{directory}' exists and is not empty; choose an empty directory or allow overwriting.");
             // Only what this writer would create goes, so a stale T5 folder cannot survive a --no-t5 rewrite.
             foreach (var entry in OwnedEntries.Select(e => Path.Combine(directory, e)))
             {

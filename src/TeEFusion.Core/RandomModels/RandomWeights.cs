@@ -5,24 +5,21 @@ using static TorchSharp.torch;
 
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>Seeded construction and saving of one randomly initialised component.</summary>
+// Seeded construction and saving of one randomly initialised component.
 internal static class RandomWeights
 {
-    /// <summary>transformers' <c>save_pretrained</c> default shard size ("5GB", decimal).</summary>
+    // transformers' save_pretrained default shard size ("5GB", decimal).
     public const long TransformersMaxShardBytes = 5_000_000_000;
 
     private static readonly IReadOnlyDictionary<string, string> PyTorchMetadata = new Dictionary<string, string> { ["format"] = "pt" };
 
-    /// <summary>
-    /// Seeds torch's generator for one component, so a component's weights depend only on the seed and its slot
-    /// (not on which components were built before it, e.g. with or without T5).
-    /// </summary>
+    // Seeds torch's generator for one component, so a component's weights depend only on the seed and its slot
+    // (not on which components were built before it, e.g. with or without T5).
     public static void Seed(long seed, int slot) => torch.manual_seed(unchecked(seed * 1_000_003 + slot));
 
-    /// <summary>
-    /// Sets every affine LayerNorm/GroupNorm to PyTorch's initial weight 1 and bias 0: TorchSharp leaves some of these
-    /// parameters uninitialised, which would make the files neither finite nor reproducible.
-    /// </summary>
+    // Sets every affine LayerNorm/GroupNorm to PyTorch's initial weight 1 and bias 0. TorchSharp 0.107 was seen leaving
+    // GroupNorm's affine parameters uninitialised (NaN, garbage), which would make the files neither finite nor
+    // reproducible; LayerNorm gets the same treatment so no norm depends on the binding's behaviour.
     public static void ResetNorms(nn.Module module)
     {
         using var noGrad = torch.no_grad();
@@ -39,10 +36,8 @@ internal static class RandomWeights
         }
     }
 
-    /// <summary>
-    /// Writes the module's state_dict as <c>save_pretrained</c> would: sharded above <paramref name="maxShardBytes"/>,
-    /// leaving out the keys in <paramref name="skip"/> (tied duplicates transformers does not store).
-    /// </summary>
+    // Writes the module's state_dict as save_pretrained would: sharded above maxShardBytes,
+    // leaving out the keys in skip (tied duplicates transformers does not store).
     public static string Save(nn.Module module, string directory, string fileStem, long maxShardBytes, IReadOnlySet<string>? skip = null)
     {
         var tensors = module.state_dict().Where(pair => skip is null || !skip.Contains(pair.Key));

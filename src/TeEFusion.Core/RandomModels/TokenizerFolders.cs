@@ -2,10 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>
-/// Writes the three tokenizer folders of an SD3 pipeline: two CLIP BPE tokenizers sharing one vocabulary (pad
-/// <c>&lt;|endoftext|&gt;</c> for CLIP-L, <c>!</c> for bigG, as SD3 folders have them) and T5's SentencePiece model.
-/// </summary>
+// Writes the three tokenizer folders of an SD3 pipeline: two CLIP BPE tokenizers sharing one vocabulary (pad
+// <|endoftext|> for CLIP-L, ! for bigG, as SD3 folders have them) and T5's SentencePiece model.
 internal static class TokenizerFolders
 {
     public const string T5ModelResource = "TeEFusion.Core.RandomModels.t5_spiece.model";
@@ -71,7 +69,7 @@ internal static class TokenizerFolders
         WriteSpecialTokensMap(folder, new() { ["eos_token"] = "</s>", ["pad_token"] = "<pad>", ["unk_token"] = "<unk>" });
     }
 
-    /// <summary>The embedded SentencePiece unigram model (see Resources/README.md).</summary>
+    // The embedded SentencePiece unigram model (see Resources/README.md).
     public static Stream OpenT5Model() =>
         typeof(TokenizerFolders).Assembly.GetManifestResourceStream(T5ModelResource)
         ?? throw new InvalidOperationException($"embedded resource {T5ModelResource} is missing from TeEFusion.Core.");

@@ -5,7 +5,7 @@ using TeEFusion.Core.IO;
 namespace TeEFusion.Core.Sampling;
 
 /// <summary>`scheduler/scheduler_config.json`; property defaults are diffusers' defaults.</summary>
-public sealed class FlowMatchEulerDiscreteSchedulerConfig
+public sealed class FlowMatchEulerDiscreteSchedulerConfig : IValidatedConfig
 {
     [JsonPropertyName("_class_name")] public string? ClassName { get; set; } = "FlowMatchEulerDiscreteScheduler";
     [JsonPropertyName("_diffusers_version")] public string? DiffusersVersion { get; set; }
@@ -25,19 +25,7 @@ public sealed class FlowMatchEulerDiscreteSchedulerConfig
     [JsonPropertyName("stochastic_sampling")] public bool StochasticSampling { get; set; }
 
     /// <summary>Reads and validates a scheduler config; a field this implementation does not support is refused by name.</summary>
-    public static FlowMatchEulerDiscreteSchedulerConfig Load(string path)
-    {
-        var config = ConfigJson.Load<FlowMatchEulerDiscreteSchedulerConfig>(path);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException error)
-        {
-            throw new ModelFormatException(path, error.Message, inner: error);
-        }
-        return config;
-    }
+    public static FlowMatchEulerDiscreteSchedulerConfig Load(string path) => ConfigJson.LoadValidated<FlowMatchEulerDiscreteSchedulerConfig>(path);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field that is out of range or not implemented.</summary>
     public void Validate()

@@ -1,7 +1,7 @@
 // Mirrors CLIPTextConfig in huggingface/transformers src/transformers/models/clip/configuration_clip.py.
 using System.Text.Json.Serialization;
 using TeEFusion.Core.IO;
-using static TeEFusion.Core.TextEncoders.ConfigChecks;
+using static TeEFusion.Core.IO.ConfigChecks;
 
 namespace TeEFusion.Core.TextEncoders;
 
@@ -9,7 +9,7 @@ namespace TeEFusion.Core.TextEncoders;
 /// Hyper-parameters of a CLIP text tower as stored in `text_encoder/config.json` and `text_encoder_2/config.json`.
 /// Defaults are transformers' defaults; unknown keys in the file are ignored.
 /// </summary>
-public sealed class CLIPTextConfig
+public sealed class CLIPTextConfig : IValidatedConfig
 {
     [JsonPropertyName("architectures")] public string[]? Architectures { get; init; }
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 512;
@@ -26,19 +26,7 @@ public sealed class CLIPTextConfig
     [JsonPropertyName("eos_token_id")] public long EosTokenId { get; init; } = 49407;
 
     /// <summary>Reads and validates a config file; every fault is reported as a <see cref="ModelFormatException"/> naming the file and field.</summary>
-    public static CLIPTextConfig Load(string path)
-    {
-        var config = ConfigJson.Load<CLIPTextConfig>(path);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException error)
-        {
-            throw new ModelFormatException(path, error.Message, tensor: error.ParamName, inner: error);
-        }
-        return config;
-    }
+    public static CLIPTextConfig Load(string path) => ConfigJson.LoadValidated<CLIPTextConfig>(path);
 
     /// <exception cref="ArgumentException">A field is out of range; <see cref="ArgumentException.ParamName"/> is the JSON key.</exception>
     public void Validate()

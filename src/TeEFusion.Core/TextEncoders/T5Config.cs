@@ -1,7 +1,7 @@
 // Mirrors T5Config in huggingface/transformers src/transformers/models/t5/configuration_t5.py (encoder fields).
 using System.Text.Json.Serialization;
 using TeEFusion.Core.IO;
-using static TeEFusion.Core.TextEncoders.ConfigChecks;
+using static TeEFusion.Core.IO.ConfigChecks;
 
 namespace TeEFusion.Core.TextEncoders;
 
@@ -9,7 +9,7 @@ namespace TeEFusion.Core.TextEncoders;
 /// Hyper-parameters of the T5 encoder as stored in `text_encoder_3/config.json`. Defaults are transformers' defaults;
 /// decoder-only and training-only keys are ignored.
 /// </summary>
-public sealed class T5Config
+public sealed class T5Config : IValidatedConfig
 {
     [JsonPropertyName("architectures")] public string[]? Architectures { get; init; }
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 32128;
@@ -33,19 +33,7 @@ public sealed class T5Config
     public string DenseActFn => FeedForwardProj == "gated-gelu" ? "gelu_new" : FeedForwardProj[(FeedForwardProj.LastIndexOf('-') + 1)..];
 
     /// <summary>Reads and validates a config file; every fault is reported as a <see cref="ModelFormatException"/> naming the file and field.</summary>
-    public static T5Config Load(string path)
-    {
-        var config = ConfigJson.Load<T5Config>(path);
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException error)
-        {
-            throw new ModelFormatException(path, error.Message, tensor: error.ParamName, inner: error);
-        }
-        return config;
-    }
+    public static T5Config Load(string path) => ConfigJson.LoadValidated<T5Config>(path);
 
     /// <exception cref="ArgumentException">A field is out of range; <see cref="ArgumentException.ParamName"/> is the JSON key.</exception>
     public void Validate()

@@ -8,7 +8,7 @@ namespace TeEFusion.Core.Vae;
 /// The `vae/config.json` of a diffusers model folder. Defaults are diffusers' constructor defaults, so a file that
 /// omits a key means what it means to diffusers.
 /// </summary>
-public sealed class AutoencoderKLConfig
+public sealed class AutoencoderKLConfig : IValidatedConfig
 {
     /// <summary>The only down block the KL autoencoder's encoder is built from.</summary>
     public const string DownEncoderBlock2D = "DownEncoderBlock2D";
@@ -53,20 +53,12 @@ public sealed class AutoencoderKLConfig
     [JsonIgnore] public int DownsampleFactor => 1 << (BlockOutChannels.Length - 1);
 
     /// <summary>Reads and validates a `vae/config.json`.</summary>
-    public static AutoencoderKLConfig Load(string path)
-    {
-        var config = ConfigJson.Load<AutoencoderKLConfig>(path);
-        config.Validate(path);
-        return config;
-    }
+    public static AutoencoderKLConfig Load(string path) => ConfigJson.LoadValidated<AutoencoderKLConfig>(path);
 
-    /// <summary>
-    /// Throws <see cref="ModelFormatException"/> naming <paramref name="source"/> and the field when the
-    /// configuration describes something this implementation cannot build.
-    /// </summary>
-    public void Validate(string source = "vae/config.json")
+    /// <summary>Throws <see cref="ArgumentException"/> naming the field when this implementation cannot build the configuration.</summary>
+    public void Validate()
     {
-        void Fail(string field, string message) => throw new ModelFormatException(source, message, field);
+        static void Fail(string field, string message) => throw new ArgumentException(message, field);
 
         if (ClassName is not null && ClassName != "AutoencoderKL")
             Fail("_class_name", $"'{ClassName}' is not supported; only AutoencoderKL is.");

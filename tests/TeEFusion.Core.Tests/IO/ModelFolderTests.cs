@@ -59,7 +59,7 @@ public sealed class ModelFolderTests : IDisposable
     public void MissingClassNameIsRefused()
     {
         WriteIndex("""{ "vae": ["diffusers", "AutoencoderKL"] }""");
-        Assert.Equal("_class_name", Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root)).Tensor);
+        Assert.Equal("_class_name", Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root)).Field);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ModelFolderTests : IDisposable
     {
         WriteIndex(Sd3Index);
         var error = Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root).RequireComponent("text_encoder_3"));
-        Assert.Equal("text_encoder_3", error.Tensor);
+        Assert.Equal("text_encoder_3", error.Field);
     }
 
     [Fact]
@@ -91,6 +91,6 @@ public sealed class ModelFolderTests : IDisposable
     public void MalformedEntryIsRefused()
     {
         WriteIndex("""{ "_class_name": "X", "vae": ["diffusers"] }""");
-        Assert.Equal("vae", Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root)).Tensor);
+        Assert.Equal("vae", Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root)).Field);
     }
 }

@@ -42,17 +42,18 @@ public sealed class SD3TransformerConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"guidance": true, "txt_align_guidance": true}""", "guidance and txt_align_guidance are both true")]
-    [InlineData("""{"qk_norm": "layer_norm"}""", "qk_norm is 'layer_norm'; allowed values: null, \"rms_norm\"")]
-    [InlineData("""{"dual_attention_layers": [0, 18]}""", "dual_attention_layers holds 18; allowed: block indices 0..17")]
-    [InlineData("""{"caption_projection_dim": 1536}""", "caption_projection_dim is 1536; it must equal num_attention_heads·attention_head_dim = 1152")]
-    [InlineData("""{"patch_size": 0}""", "patch_size is 0; it must be a positive integer")]
-    [InlineData("""{"_class_name": "FluxTransformer2DModel"}""", "_class_name is 'FluxTransformer2DModel'; expected 'SD3Transformer2DModel'")]
-    public void InvalidConfigsNameTheFieldAndTheAllowedValues(string json, string message)
+    [InlineData("""{"guidance": true, "txt_align_guidance": true}""", "guidance and txt_align_guidance are both true", "txt_align_guidance")]
+    [InlineData("""{"qk_norm": "layer_norm"}""", "qk_norm is 'layer_norm'; allowed values: null, \"rms_norm\"", "qk_norm")]
+    [InlineData("""{"dual_attention_layers": [0, 18]}""", "dual_attention_layers holds 18; allowed: block indices 0..17", "dual_attention_layers")]
+    [InlineData("""{"caption_projection_dim": 1536}""", "caption_projection_dim is 1536; it must equal num_attention_heads·attention_head_dim = 1152", "caption_projection_dim")]
+    [InlineData("""{"patch_size": 0}""", "patch_size is 0; it must be positive", "patch_size")]
+    [InlineData("""{"_class_name": "FluxTransformer2DModel"}""", "_class_name is 'FluxTransformer2DModel'; expected 'SD3Transformer2DModel'", "_class_name")]
+    public void InvalidConfigsNameTheFieldAndTheAllowedValues(string json, string message, string field)
     {
         var path = Write(json);
         var error = Assert.Throws<ModelFormatException>(() => SD3TransformerConfig.Load(path));
         Assert.Contains(message, error.Message);
+        Assert.Equal(field, error.Field);
         Assert.Contains(path, error.Message);
     }
 

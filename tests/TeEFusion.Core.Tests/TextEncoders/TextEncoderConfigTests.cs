@@ -23,7 +23,7 @@ public class TextEncoderConfigTests : IDisposable
     {
         var path = Write("""{"hidden_size": 32, "num_attention_heads": 4, "hidden_act": "mish"}""");
         var error = Assert.Throws<ModelFormatException>(() => CLIPTextConfig.Load(path));
-        Assert.Equal("hidden_act", error.Tensor);
+        Assert.Equal("hidden_act", error.Field);
         Assert.Contains(path, error.Message);
         Assert.Contains("'mish'", error.Message);
     }
@@ -53,7 +53,7 @@ public class TextEncoderConfigTests : IDisposable
     {
         var path = Write($$"""{"d_model": 64, "feed_forward_proj": "{{proj}}"}""");
         var error = Assert.Throws<ModelFormatException>(() => T5Config.Load(path));
-        Assert.Equal("feed_forward_proj", error.Tensor);
+        Assert.Equal("feed_forward_proj", error.Field);
     }
 
     [Fact]

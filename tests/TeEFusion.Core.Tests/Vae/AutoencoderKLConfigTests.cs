@@ -48,7 +48,7 @@ public class AutoencoderKLConfigTests
             """;
         var path = WriteTemp(json);
         var error = Assert.Throws<ModelFormatException>(() => AutoencoderKLConfig.Load(path));
-        Assert.Equal(field, error.Tensor);
+        Assert.Equal(field, error.Field);
         Assert.Equal(path, error.File);
         Assert.Contains(message, error.Message);
     }
