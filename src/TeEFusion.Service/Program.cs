@@ -31,6 +31,10 @@ var v1 = app.MapGroup("/v1")
     .RequireRateLimiting(PerKeyRateLimiting.PolicyName);
 v1.MapModelEndpoints();
 
+app.MapAdminEndpoints()
+    .RequireAdminKey()
+    .RequireRateLimiting(PerKeyRateLimiting.PolicyName);
+
 app.Run();
 
 /// <summary>The entry point; public so that tests can host it with WebApplicationFactory.</summary>

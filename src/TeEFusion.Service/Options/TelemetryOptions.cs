@@ -12,7 +12,6 @@ public sealed class TelemetryOptions
     public string ServiceName { get; set; } = "teefusion-service";
 
     /// <summary>OTLP collector address (e.g. http://localhost:4317); empty exports nothing over OTLP.</summary>
-    [Url]
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>`grpc` or `http/protobuf`.</summary>
