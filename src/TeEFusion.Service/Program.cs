@@ -28,12 +28,12 @@ app.MapServiceMetrics(app.Configuration);
 
 var v1 = app.MapGroup("/v1")
     .RequireApiKey()
-    .RequireRateLimiting(PerKeyRateLimiting.PolicyName);
+    .RequirePerKeyRateLimit();
 v1.MapModelEndpoints();
 
 app.MapAdminEndpoints()
     .RequireAdminKey()
-    .RequireRateLimiting(PerKeyRateLimiting.PolicyName);
+    .RequirePerKeyRateLimit();
 
 app.Run();
 

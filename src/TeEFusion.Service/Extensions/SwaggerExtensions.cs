@@ -35,6 +35,8 @@ public static class SwaggerExtensions
                 Name = ApiCredential.ApiKeyHeader,
                 Description = "An API key in the X-Api-Key header.",
             });
+            options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
             options.OperationFilter<ApiKeySecurityFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, typeof(SwaggerExtensions).Assembly.GetName().Name + ".xml");
             if (File.Exists(xml)) options.IncludeXmlComments(xml);

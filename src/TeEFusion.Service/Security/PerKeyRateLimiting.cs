@@ -15,6 +15,14 @@ public static class PerKeyRateLimiting
     /// <summary>The policy name to pass to RequireRateLimiting.</summary>
     public const string PolicyName = "per-key";
 
+    /// <summary>Applies the "per-key" policy and documents its 429 answer.</summary>
+    public static TBuilder RequirePerKeyRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.RequireRateLimiting(PolicyName);
+        builder.ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return builder;
+    }
+
     public static IServiceCollection AddPerKeyRateLimiter(this IServiceCollection services) => services.AddRateLimiter(limiter =>
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -19,7 +19,7 @@ public sealed class HostPlumbingTests
         var document = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json")).RootElement;
         var paths = document.GetProperty("paths");
         var models = paths.GetProperty("/v1/models").GetProperty("get");
-        foreach (var status in new[] { "200", "401", "503" }) Assert.True(models.GetProperty("responses").TryGetProperty(status, out _), status);
+        foreach (var status in new[] { "200", "401", "429", "503" }) Assert.True(models.GetProperty("responses").TryGetProperty(status, out _), status);
         Assert.True(models.TryGetProperty("security", out _));
         Assert.True(paths.GetProperty("/admin/status").GetProperty("get").GetProperty("responses").TryGetProperty("403", out _));
         Assert.True(paths.TryGetProperty("/health/ready", out _));
