@@ -47,11 +47,11 @@ public static class TransformerBench
                 var latents = LatentNoise.Sample(
                     Enumerable.Range(0, batch).Select(i => settings.Seed + i).ToArray(),
                     settings.Channels, settings.Latent, settings.Latent, device, dtype); // (B, C, h, w)
-                double? studentMs = null;
+                TransformerBenchRow? studentRow = null;
                 foreach (var sampler in samplers)
                 {
-                    var row = Measure(settings, sampler, schedule, latents, conditioning, dtypeName, batch, device, studentMs);
-                    if (sampler.Name == StudentName) studentMs = row.MedianMs;
+                    var row = Measure(settings, sampler, schedule, latents, conditioning, dtypeName, batch, device, studentRow);
+                    if (sampler.Name == StudentName) studentRow = row;
                     rows.Add(row);
                     log?.Invoke($"{row.Sampler,-15} {row.DType,-9} batch {row.Batch}: {row.MedianMs,9:F1} ms/step " +
                                 $"({row.PassesPerStep} passes, {row.MsPerPass:F1} ms/pass, {clock.Elapsed.TotalSeconds:F0} s elapsed)");
@@ -62,7 +62,7 @@ public static class TransformerBench
     }
 
     private static TransformerBenchRow Measure(TransformerBenchSettings settings, IFlowMatchSampler sampler, SigmaSchedule schedule,
-        Tensor latents, SamplingConditioning conditioning, string dtypeName, int batch, Device device, double? studentMs)
+        Tensor latents, SamplingConditioning conditioning, string dtypeName, int batch, Device device, TransformerBenchRow? student)
     {
         var reflective = sampler is ZSamplingCfg or W2sdCfg;
         var (warmup, repeats) = reflective ? (settings.ReflectiveWarmup, settings.ReflectiveRepeats) : (settings.Warmup, settings.Repeats);
@@ -85,13 +85,14 @@ public static class TransformerBench
             // CUDA runs asynchronously: the clock must not stop before the step's kernels have.
             if (device.type == DeviceType.CUDA) cuda.synchronize(device);
         }, warmup, repeats);
-        var perStep = new Timing(timing.MedianMs / settings.StepsPerSample, timing.MinMs / settings.StepsPerSample,
-            timing.MaxMs / settings.StepsPerSample, timing.Repeats);
+        var perStep = timing.Per(settings.StepsPerSample);
         var passesPerStep = passes!.Sum();
         return new TransformerBenchRow(sampler.Name, dtypeName, batch, passes![0], passesPerStep,
             perStep.MedianMs, perStep.MinMs, perStep.MaxMs, warmup, perStep.Repeats,
             perStep.MedianMs / passesPerStep,
-            sampler.Name == StudentName ? null : perStep.MedianMs / studentMs);
+            sampler.Name == StudentName ? null : perStep.MedianMs / student!.MedianMs,
+            perStep.MedianCpuMs,
+            sampler.Name == StudentName ? null : perStep.MedianCpuMs / student!.MedianCpuMs);
     }
 
     // Every sample of a non-final step should cost the same; a change between calls would make ms/pass meaningless.

@@ -10,6 +10,8 @@ namespace TeEFusion.Bench;
 /// <param name="PassesPerStep">Sum over the batch: rows pushed through the model in one step.</param>
 /// <param name="MsPerPass">Median ms per step / passes per step.</param>
 /// <param name="RatioToStudent">Median ms per step / the student's at the same dtype and batch; null for the student itself.</param>
+/// <param name="MedianCpuMs">Median CPU time (all threads) per step: steadier than wall time on a shared machine.</param>
+/// <param name="CpuRatioToStudent">Median CPU ms per step / the student's; null for the student itself.</param>
 public sealed record TransformerBenchRow(
     string Sampler,
     [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType,
@@ -22,7 +24,9 @@ public sealed record TransformerBenchRow(
     int Warmup,
     int Repeats,
     double MsPerPass,
-    double? RatioToStudent);
+    double? RatioToStudent,
+    double MedianCpuMs,
+    double? CpuRatioToStudent);
 
 /// <summary>Everything a benchmark run measured, with the machine and the settings it ran under.</summary>
 public sealed record TransformerBenchReport(
@@ -63,18 +67,21 @@ public sealed record TransformerBenchReport(
                         "Z-Sampling and W2SD get fewer repeats (each costs ≈6 passes per sample) and no warmup by default: they run the same teacher " +
                         "at the same batch shape that Euler+CFG has just warmed up.");
         text.AppendLine($"- `passes/step` = model rows evaluated per step over the batch (passes per sample × batch); `ms/pass` = median / passes/step; " +
-                        "`× student` = median / the student's median at the same dtype and batch (≈2 expected for CFG, ≈6 for the reflective samplers).");
+                        "`× student` = median / the student's median at the same dtype and batch (≈2 expected for CFG, ≈6 for the reflective samplers); " +
+                        "`cpu ms/step` and `cpu × student` do the same with the process's CPU time (all threads), which other load on the machine disturbs far less than wall time.");
         if (Machine.Device.StartsWith("cpu", StringComparison.Ordinal))
             text.AppendLine("- **Noise:** measured on a shared 2-core CPU while other jobs were running; treat every number as ±30%. " +
                             "These are CPU numbers only: GPU numbers must be measured on a GPU with the CUDA build.");
         text.AppendLine();
-        text.AppendLine("| sampler | dtype | batch | passes/sample | passes/step | median ms/step | min ms | max ms | warmup | repeats | ms/pass | × student |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| sampler | dtype | batch | passes/sample | passes/step | median ms/step | min ms | max ms | warmup | repeats | ms/pass | × student | cpu ms/step | cpu × student |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Sampler} | {r.DType} | {r.Batch} | {r.PassesPerSample} | {r.PassesPerStep} | {r.MedianMs:F1} | {r.MinMs:F1} | {r.MaxMs:F1} | {r.Warmup} | {r.Repeats} | {r.MsPerPass:F1} | {(r.RatioToStudent is { } ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) : "1")} |"));
+                $"| {r.Sampler} | {r.DType} | {r.Batch} | {r.PassesPerSample} | {r.PassesPerStep} | {r.MedianMs:F1} | {r.MinMs:F1} | {r.MaxMs:F1} | {r.Warmup} | {r.Repeats} | {r.MsPerPass:F1} | {Ratio(r.RatioToStudent)} | {r.MedianCpuMs:F1} | {Ratio(r.CpuRatioToStudent)} |"));
         return text.ToString();
     }
+
+    private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "1";
 
     /// <summary>Writes the JSON to <paramref name="jsonPath"/> and the markdown next to it (same name, .md).</summary>
     public string Save(string jsonPath)

@@ -36,13 +36,17 @@ public sealed class BenchTransformerCommandTests : IDisposable
             Assert.Equal(expectedPasses.Keys, rows.Select(r => r.Sampler));
             var student = rows[0];
             Assert.Null(student.RatioToStudent);
+            Assert.Null(student.CpuRatioToStudent);
             foreach (var row in rows)
             {
                 Assert.Equal(expectedPasses[row.Sampler], row.PassesPerSample);
                 Assert.Equal(row.PassesPerSample * batch, row.PassesPerStep);
                 Assert.True(row.MinMs > 0 && row.MinMs <= row.MedianMs && row.MedianMs <= row.MaxMs, $"{row.Sampler}: {row.MinMs}/{row.MedianMs}/{row.MaxMs}");
                 Assert.Equal(row.MedianMs / row.PassesPerStep, row.MsPerPass, 9);
-                if (row != student) Assert.Equal(row.MedianMs / student.MedianMs, row.RatioToStudent!.Value, 9);
+                Assert.True(row.MedianCpuMs > 0, $"{row.Sampler}: CPU time {row.MedianCpuMs}");
+                if (row == student) continue;
+                Assert.Equal(row.MedianMs / student.MedianMs, row.RatioToStudent!.Value, 9);
+                Assert.Equal(row.MedianCpuMs / student.MedianCpuMs, row.CpuRatioToStudent!.Value, 9);
             }
         }
         Assert.Equal(1, report.Settings.Layers);
