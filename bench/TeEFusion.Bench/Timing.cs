@@ -17,8 +17,16 @@ public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Rep
             action();
             samples[i] = clock.Elapsed.TotalMilliseconds;
         }
-        Array.Sort(samples);
-        var median = repeats % 2 == 1 ? samples[repeats / 2] : (samples[repeats / 2 - 1] + samples[repeats / 2]) / 2;
-        return new Timing(median, samples[0], samples[^1], repeats);
+        return Of(samples);
+    }
+
+    /// <summary>Statistics of times measured elsewhere (e.g. the phase timings a pipeline reports).</summary>
+    public static Timing Of(IReadOnlyList<double> samplesMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(samplesMs.Count, 1, nameof(samplesMs));
+        var sorted = samplesMs.Order().ToArray();
+        var n = sorted.Length;
+        var median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Timing(median, sorted[0], sorted[^1], n);
     }
 }
