@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace TeEFusion.Bench;
 
 /// <summary>
-/// Statistics of repeated runs. Tables quote the median wall time; the median CPU time (all threads of the process)
-/// is reported beside it because on a shared machine it stays close to the work done while wall time swings with
-/// the other load, so ratios of CPU times are the steadier comparison there.
+/// Statistics of repeated runs. Tables quote the median wall time; where the benchmark measured it, the median CPU
+/// time (all threads of the process) is reported beside it: on a shared machine it stays close to the work done
+/// while wall time swings with the other load, so ratios of CPU times are the steadier comparison there.
 /// </summary>
-public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Repeats, double MedianCpuMs)
+public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Repeats, double? MedianCpuMs = null)
 {
     /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times untimed, then <paramref name="repeats"/> times timed.</summary>
     public static Timing Measure(Action action, int warmup, int repeats)
@@ -27,16 +27,22 @@ public sealed record Timing(double MedianMs, double MinMs, double MaxMs, int Rep
             process.Refresh();
             cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         }
-        Array.Sort(wall);
-        return new Timing(Median(wall), wall[0], wall[^1], repeats, Median(cpu));
+        return Of(wall, cpu);
+    }
+
+    /// <summary>Statistics of times measured elsewhere (e.g. the phase timings a pipeline reports).</summary>
+    public static Timing Of(IReadOnlyList<double> wallMs, IReadOnlyList<double>? cpuMs = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wallMs.Count, 1, nameof(wallMs));
+        var sorted = wallMs.Order().ToArray();
+        return new Timing(Median(sorted), sorted[0], sorted[^1], sorted.Length, cpuMs is null ? null : Median(cpuMs.Order().ToArray()));
     }
 
     /// <summary>The same statistics divided by <paramref name="divisor"/> (e.g. per step when several steps were timed together).</summary>
     public Timing Per(double divisor) => new(MedianMs / divisor, MinMs / divisor, MaxMs / divisor, Repeats, MedianCpuMs / divisor);
 
-    private static double Median(double[] samples)
+    private static double Median(double[] sorted)
     {
-        var sorted = samples.Order().ToArray();
         var n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }

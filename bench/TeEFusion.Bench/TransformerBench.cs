@@ -91,8 +91,8 @@ public static class TransformerBench
             perStep.MedianMs, perStep.MinMs, perStep.MaxMs, warmup, perStep.Repeats,
             perStep.MedianMs / passesPerStep,
             sampler.Name == StudentName ? null : perStep.MedianMs / student!.MedianMs,
-            perStep.MedianCpuMs,
-            sampler.Name == StudentName ? null : perStep.MedianCpuMs / student!.MedianCpuMs);
+            perStep.MedianCpuMs!.Value,
+            sampler.Name == StudentName ? null : perStep.MedianCpuMs!.Value / student!.MedianCpuMs);
     }
 
     // Every sample of a non-final step should cost the same; a change between calls would make ms/pass meaningless.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace TeEFusion.Bench;
 
@@ -37,17 +36,9 @@ public sealed record TransformerBenchReport(
     TransformerBenchSettings Settings,
     IReadOnlyList<TransformerBenchRow> Rows)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public string ToJson() => JsonSerializer.Serialize(this, BenchFiles.Json);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static TransformerBenchReport FromJson(string json) =>
-        JsonSerializer.Deserialize<TransformerBenchReport>(json, Json) ?? throw new JsonException("The report JSON is null.");
+    public static TransformerBenchReport FromJson(string json) => BenchFiles.Read<TransformerBenchReport>(json);
 
     /// <summary>A markdown page: machine, model, how it was timed, the table, and the noise caveat.</summary>
     public string ToMarkdown()
@@ -84,13 +75,5 @@ public sealed record TransformerBenchReport(
     private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "1";
 
     /// <summary>Writes the JSON to <paramref name="jsonPath"/> and the markdown next to it (same name, .md).</summary>
-    public string Save(string jsonPath)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        File.WriteAllText(jsonPath, ToJson());
-        var markdownPath = Path.ChangeExtension(jsonPath, ".md");
-        File.WriteAllText(markdownPath, ToMarkdown());
-        return markdownPath;
-    }
+    public string Save(string jsonPath) => BenchFiles.Save(jsonPath, ToJson(), ToMarkdown());
 }

@@ -1,5 +1,6 @@
 using TeEFusion.Core.MMDiT;
 using TeEFusion.Core.Runtime;
+using static TeEFusion.Bench.OptionErrors;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Bench;
@@ -103,7 +104,7 @@ public sealed record TransformerBenchSettings
         }
         catch (ArgumentException error)
         {
-            throw new ArgumentException($"--device: {Strip(error)}", error);
+            throw OptionErrors.Named("--device", error);
         }
     }
 
@@ -115,7 +116,7 @@ public sealed record TransformerBenchSettings
         }
         catch (ArgumentException error)
         {
-            throw new ArgumentException($"--dtype: {Strip(error)}", error);
+            throw OptionErrors.Named("--dtype", error);
         }
     }
 
@@ -141,13 +142,4 @@ public sealed record TransformerBenchSettings
         PosEmbedMaxSize = Math.Max(96, Latent / Patch),
         TxtAlignGuidance = txtAlignGuidance,
     };
-
-    private static void AtLeast(string option, int value, int minimum)
-    {
-        if (value < minimum) throw new ArgumentException($"{option} is {value}; it must be at least {minimum}.");
-    }
-
-    // ArgumentException appends " (Parameter 'x')" to its message; the option name already says which.
-    private static string Strip(ArgumentException error) =>
-        error.ParamName is null ? error.Message : error.Message.Replace($" (Parameter '{error.ParamName}')", "", StringComparison.Ordinal);
 }

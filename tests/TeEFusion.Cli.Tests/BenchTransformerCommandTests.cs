@@ -84,16 +84,7 @@ public sealed class BenchTransformerCommandTests : IDisposable
 
     private static (int Exit, string Error) Invoke(string[] args)
     {
-        var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (BenchCommand.Create().Parse(args).Invoke(), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
+        var result = CliInvocation.Run(BenchCommand.Create(), args);
+        return (result.Exit, result.Error);
     }
 }

@@ -1,15 +1,92 @@
 using System.CommandLine;
 using TeEFusion.Bench;
+using TeEFusion.Core.IO;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.RandomModels;
 
 namespace TeEFusion.Cli.Commands;
 
-/// <summary>`teefusion bench transformer`: ms per sampler step for the student and the CFG teachers.</summary>
+/// <summary>
+/// `teefusion bench transformer`: ms per sampler step for the student and the CFG teachers;
+/// `teefusion bench generate`: ms per image end to end, per phase, with memory.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var command = new Command("bench", "Benchmarks (timings, not tests); see bench/README.md.");
         command.Subcommands.Add(Transformer());
+        command.Subcommands.Add(Generate());
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var defaults = new GenerateBenchSettings();
+        var model = new Option<string?>("--model") { Description = "Diffusers model folder to time (instead of --preset)." };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"Random-weight model written to a temporary folder for the run: {string.Join(" | ", RandomModelPresets.Names)} " +
+                          $"(default {GenerateBenchSettings.DefaultPreset} unless --model).",
+        };
+        var steps = Int("--steps", "Denoising steps per image.", defaults.Steps);
+        var samplers = List("--samplers", $"Samplers, e.g. student,euler-cfg,z-sampling; any of {string.Join(", ", SamplerSettings.Names)}.",
+            string.Join(",", defaults.Samplers));
+        var size = new Option<string?>("--size") { Description = "Image size WxH, e.g. 256x256 (default: the model's native size)." };
+        var warmup = Int("--warmup", "Untimed generations per sampler.", defaults.Warmup);
+        var repeats = Int("--repeats", "Timed generations per sampler (the median is reported).", defaults.Repeats);
+        var dtype = new Option<string>("--dtype") { Description = "float32, bfloat16 or float16.", DefaultValueFactory = _ => defaults.DType };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (cuda needs the -p:TorchBackend=cuda build).", DefaultValueFactory = _ => defaults.Device };
+        var seed = new Option<long>("--seed") { Description = "Seed of the noise (and of the preset's weights).", DefaultValueFactory = _ => defaults.Seed };
+        var prompt = new Option<string>("--prompt") { Description = "The prompt of every image.", DefaultValueFactory = _ => defaults.Prompt };
+        var guidance = new Option<double?>("--guidance") { Description = "g of every image (default: 5 student, 7 teachers)." };
+        var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/generate-<preset>-<device>.json)." };
+
+        var command = new Command("generate", "Time whole generations (tokenize, encode, denoise, decode, png) of the student and the teachers, with memory.")
+        {
+            model, preset, steps, samplers, size, warmup, repeats, dtype, device, seed, prompt, guidance, output,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var (width, height) = parse.GetValue(size) is { } text ? GenerateBenchSettings.ParseSize(text) : ((int?)null, (int?)null);
+                var settings = new GenerateBenchSettings
+                {
+                    Model = parse.GetValue(model),
+                    Preset = parse.GetValue(preset),
+                    Steps = parse.GetValue(steps),
+                    Samplers = Split(parse.GetValue(samplers)!),
+                    Width = width,
+                    Height = height,
+                    Warmup = parse.GetValue(warmup),
+                    Repeats = parse.GetValue(repeats),
+                    DType = parse.GetValue(dtype)!,
+                    Device = parse.GetValue(device)!,
+                    Seed = parse.GetValue(seed),
+                    Prompt = parse.GetValue(prompt)!,
+                    Guidance = parse.GetValue(guidance),
+                };
+                settings.Validate();
+                var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", $"generate-{settings.ModelTag}-{DeviceTag(settings.Device)}.json");
+                Console.Error.WriteLine($"Benchmarking generation ({string.Join(", ", settings.Samplers)}) on {settings.Device}; results go to {jsonPath}.");
+                var report = GenerateBench.Run(settings, Console.Error.WriteLine);
+                var markdownPath = report.Save(jsonPath);
+                Console.WriteLine(report.ToMarkdown());
+                Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+                return 0;
+            }
+            catch (ArgumentException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return 2;
+            }
+            catch (Exception error) when (error is ModelFormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return 1;
+            }
+        });
         return command;
     }
 
