@@ -53,7 +53,7 @@ internal static class MakeRandomModelCommand
             }
             catch (IOException error)
             {
-                Console.Error.WriteLine($"make-random-model: {error.Message} (--force writes into it anyway)");
+                Console.Error.WriteLine($"error: {error.Message} (--force writes into it anyway)");
                 return 1;
             }
         });

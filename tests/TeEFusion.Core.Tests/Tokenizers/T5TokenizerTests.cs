@@ -62,8 +62,15 @@ public class T5TokenizerTests
     public void GarbageModelIsNamed()
     {
         var folder = Directory.CreateTempSubdirectory("teefusion-t5-").FullName;
-        File.WriteAllBytes(Path.Combine(folder, "spiece.model"), [0x0a, 0xff, 0xff, 0x01, 0x02]);
-        var error = Assert.Throws<ModelFormatException>(() => T5Tokenizer.FromFolder(folder));
-        Assert.EndsWith("spiece.model", error.File);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "spiece.model"), [0x0a, 0xff, 0xff, 0x01, 0x02]);
+            var error = Assert.Throws<ModelFormatException>(() => T5Tokenizer.FromFolder(folder));
+            Assert.EndsWith("spiece.model", error.File);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
