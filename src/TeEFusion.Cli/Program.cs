@@ -4,5 +4,7 @@ using TeEFusion.Cli.Commands;
 var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSharp (generate, distill, evaluate, benchmark).")
 {
     InfoCommand.Create(),
+    GenerateCommand.Create(),
+    MakeRandomModelCommand.Create(),
 };
 return root.Parse(args).Invoke();

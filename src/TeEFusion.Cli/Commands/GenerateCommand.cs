@@ -1,0 +1,97 @@
+using System.CommandLine;
+using TeEFusion.Core.IO;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Runtime;
+
+namespace TeEFusion.Cli.Commands;
+
+/// <summary>`teefusion generate`: one image from a diffusers folder with the student or a teacher sampler.</summary>
+internal static class GenerateCommand
+{
+    private const int ModelError = 1;
+    private const int UsageError = 2;
+    private const int Cancelled = 130;
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Diffusers model folder (holds model_index.json).", Required = true };
+        var prompt = new Option<string>("--prompt") { Description = "What to draw.", Required = true };
+        var negative = new Option<string>("--negative-prompt") { Description = "Replaces the null prompt \"\" (fused term and CFG).", DefaultValueFactory = _ => "" };
+        var seed = new Option<long?>("--seed") { Description = "Noise seed (default: random, printed)." };
+        var steps = new Option<int?>("--steps") { Description = $"Denoising steps (default {SD3Pipeline.DefaultSteps})." };
+        var guidance = new Option<double?>("--guidance")
+        {
+            Description = $"Guidance scale (default {StudentPipeline.StudentDefaultGuidance} student, {TeacherPipeline.TeacherDefaultGuidance} teachers).",
+        };
+        var width = new Option<int?>("--width") { Description = "Width in pixels, a multiple of 16 (default: the model's native size)." };
+        var height = new Option<int?>("--height") { Description = "Height in pixels, a multiple of 16 (default: the model's native size)." };
+        var sampler = new Option<string>("--sampler") { Description = $"One of {string.Join(", ", SamplerSettings.Names)}.", DefaultValueFactory = _ => "student" };
+        sampler.AcceptOnlyFromAmong([.. SamplerSettings.Names]);
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string>("--dtype") { Description = "float32, bfloat16 or float16.", DefaultValueFactory = _ => "float32" };
+        var modelId = new Option<string?>("--model-id") { Description = "model_id written into the PNG (default: the folder's name)." };
+        var output = new Option<FileInfo>("--out") { Description = "The PNG file to write.", Required = true };
+
+        var command = new Command("generate", "Generate one image and write it as a PNG with its parameters in text chunks.")
+        {
+            model, prompt, negative, seed, steps, guidance, width, height, sampler, device, dtype, modelId, output,
+        };
+        command.SetAction((result, cancellation) => Task.FromResult(Run(new Arguments(
+            result.GetValue(model)!, result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
+            result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler)!, result.GetValue(device)!,
+            result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!), Console.Out, Console.Error, cancellation)));
+        return command;
+    }
+
+    /// <summary>The parsed options of one invocation.</summary>
+    internal sealed record Arguments(string Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
+        int? Width, int? Height, string Sampler, string Device, string DType, string? ModelId, FileInfo Output);
+
+    /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
+    internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        try
+        {
+            var settings = SamplerSettings.Parse(args.Sampler);
+            var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
+            stderr.WriteLine($"loading {args.Model} on {options.Compute} ...");
+            using SD3Pipeline pipeline = settings.Kind == SamplerKind.Student
+                ? StudentPipeline.Load(args.Model, options)
+                : TeacherPipeline.Load(args.Model, options);
+            var request = pipeline.Resolve(new GenerationRequest(args.Prompt)
+            {
+                NegativePrompt = args.NegativePrompt, Seed = args.Seed, Steps = args.Steps, Guidance = args.Guidance,
+                Width = args.Width, Height = args.Height, Sampler = settings,
+            });
+            stderr.WriteLine($"{request.Sampler!.Name}: {request.Width}x{request.Height}, {request.Steps} steps, guidance {request.Guidance}, seed {request.Seed}"
+                             + $" (folder txt_align_guidance = {pipeline.Components.FolderTxtAlignGuidance.ToString().ToLowerInvariant()})");
+
+            var progress = ConsoleProgressBar.ForStandardError();
+            var result = pipeline.Generate(request, progress.Report, cancellation);
+            foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
+
+            var image = result.Images[0];
+            args.Output.Directory?.Create();
+            File.WriteAllBytes(args.Output.FullName, image.Png);
+            stdout.WriteLine($"timings: {result.Timings}");
+            stdout.WriteLine($"model passes: {image.ModelPasses}");
+            stdout.WriteLine($"wrote {args.Output.FullName} ({image.Png.Length} bytes, seed {image.Provenance.Seed})");
+            return 0;
+        }
+        catch (ModelFormatException error)
+        {
+            stderr.WriteLine($"error: {error.Message}");
+            return ModelError;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("cancelled.");
+            return Cancelled;
+        }
+        catch (Exception error) when (error is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {error.Message}");
+            return error is ArgumentException ? UsageError : ModelError;
+        }
+    }
+}
