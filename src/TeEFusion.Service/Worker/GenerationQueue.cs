@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Options;
+
+namespace TeEFusion.Service.Worker;
+
+/// <summary>
+/// The jobs waiting for the device worker: a bounded channel with one reader. Writers never wait: a full queue is
+/// answered at once (429 + Retry-After) instead of leaving HTTP requests hanging on backpressure.
+/// </summary>
+public sealed class GenerationQueue
+{
+    private readonly Channel<Job> _channel;
+    private readonly ConcurrentDictionary<string, long> _waiting = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public GenerationQueue(IOptions<QueueOptions> options)
+    {
+        Capacity = options.Value.Capacity;
+        _channel = Channel.CreateBounded<Job>(new BoundedChannelOptions(Capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Jobs in the queue that are still waiting (canceled ones leave at once).</summary>
+    public int Depth => _waiting.Count;
+
+    internal ChannelReader<Job> Reader => _channel.Reader;
+
+    /// <summary>Adds the job; false when the queue is full or closed for shutdown.</summary>
+    public bool TryEnqueue(Job job)
+    {
+        lock (_waiting)
+        {
+            job.Sequence = Interlocked.Increment(ref _sequence);
+            if (!_channel.Writer.TryWrite(job)) return false;
+            _waiting[job.Id] = job.Sequence;
+            job.Enqueued(Position(job));
+        }
+        return true;
+    }
+
+    /// <summary>Jobs ahead of this one (0 = next), or null when it is not waiting.</summary>
+    public int? PositionOf(Job job) => _waiting.ContainsKey(job.Id) ? Position(job) : null;
+
+    /// <summary>Stops accepting jobs (shutdown); what is queued stays readable.</summary>
+    public void Close() => _channel.Writer.TryComplete();
+
+    /// <summary>Marks a job as no longer waiting (taken by the worker or canceled).</summary>
+    internal void Left(Job job) => _waiting.TryRemove(job.Id, out _);
+
+    private int Position(Job job) => _waiting.Values.Count(sequence => sequence < job.Sequence);
+}
