@@ -82,7 +82,7 @@ public sealed class BatchEngine(
 
         var failed = new HashSet<JobRun>();
         using (instruments.StepActivity(group.Select(r => r.Job.Id), rows.Count, bucket))
-            Step(rows, failed);
+            Step(rows, failed, Math.Max(maxBatchSize, rows.Count));
 
         var now = time.GetUtcNow();
         foreach (var run in group)
@@ -114,20 +114,22 @@ public sealed class BatchEngine(
         _runs.Clear();
     }
 
-    // One batched step; on out-of-memory the rows are split in halves and each half retried, down to single rows.
-    private void Step(List<SampleRow> rows, HashSet<JobRun> failed)
+    // One batched step of `rows` padded to `width` rows. On out-of-memory the rows are split in halves, each retried
+    // at half the width, down to single rows.
+    private void Step(List<SampleRow> rows, HashSet<JobRun> failed, int width)
     {
         try
         {
-            device.Execute(() => StepRows(rows));
+            device.Execute(() => StepRows(rows, width));
         }
         catch (Exception ex) when (DeviceOutOfMemoryException.Matches(ex) && rows.Count > 1)
         {
             logger.LogWarning("Out of device memory with {Rows} rows; splitting the batch in two and retrying", rows.Count);
             instruments.Failure("out_of_memory_split");
             var half = rows.Count / 2;
-            Step(rows[..half], failed);
-            Step(rows[half..], failed);
+            var halfWidth = (width + 1) / 2;
+            Step(rows[..half], failed, Math.Max(halfWidth, half));
+            Step(rows[half..], failed, Math.Max(halfWidth, rows.Count - half));
         }
         catch (Exception ex)
         {
@@ -139,9 +141,13 @@ public sealed class BatchEngine(
         }
     }
 
-    private void StepRows(List<SampleRow> rows)
+    // The forward always has `width` rows, padded with copies of the first: CPU and GPU kernels pick their blocking by
+    // shape, so a row's result changes in the last bits with the batch size, but not with its neighbours or its
+    // position. A fixed width makes every image byte-identical whether its job ran alone or in a full batch.
+    private void StepRows(List<SampleRow> real, int width)
     {
-        faults.Check(rows.Select(r => r.Run.Job.Id).ToList());
+        faults.Check(real.Select(r => r.Run.Job.Id).ToList());
+        var rows = real.Concat(Enumerable.Repeat(real[0], width - real.Count)).ToList();
         var started = time.GetTimestamp();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -158,9 +164,9 @@ public sealed class BatchEngine(
             rows.Select(r => r.Run.Step).ToArray(),
             conditioning);
         var next = _sampler.Step(input).Latents;                                               // (B, C, h, w)
-        for (var i = 0; i < rows.Count; i++)
-            rows[i].Run.ReplaceLatent(rows[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
-        instruments.Step(rows.Count, time.GetElapsedTime(started));
+        for (var i = 0; i < real.Count; i++)
+            real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
+        instruments.Step(real.Count, time.GetElapsedTime(started));
     }
 
     private void Retire(JobRun run)
@@ -174,9 +180,11 @@ public sealed class BatchEngine(
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
+                // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
+                // image must not depend on how many siblings it has.
                 Tensor images;
                 using (instruments.PhaseActivity("decode", job.Id))
-                    images = pipeline.Decode(cat(Enumerable.Range(0, run.ImageCount).Select(run.Latent).ToArray(), 0)); // (n, 3, H, W)
+                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
                 using (instruments.PhaseActivity("encode_png", job.Id))
                     pngs = pipeline.EncodePng(images, run.Requests);
             });
