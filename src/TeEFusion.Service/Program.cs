@@ -1,7 +1,41 @@
-// Stub host until the service issue lands: it proves the web project builds against Core and answers liveness.
+using TeEFusion.Service.Endpoints;
+using TeEFusion.Service.Errors;
+using TeEFusion.Service.Extensions;
+using TeEFusion.Service.Security;
+using TeEFusion.Service.Telemetry;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddServiceConfigFile(builder.Environment);
+
+builder.Services
+    .AddServiceOptions()
+    .AddServiceErrors()
+    .AddModelHosting()
+    .AddServiceSecurity()
+    .AddServiceTelemetry(builder.Configuration)
+    .AddServiceSwagger();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "alive" }));
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseRateLimiter();
+app.UseServiceSwagger();
+
+app.MapHealthEndpoints();
+app.MapServiceMetrics(app.Configuration);
+
+var v1 = app.MapGroup("/v1")
+    .RequireApiKey()
+    .RequirePerKeyRateLimit();
+v1.MapModelEndpoints();
+
+app.MapAdminEndpoints()
+    .RequireAdminKey()
+    .RequirePerKeyRateLimit();
+
 app.Run();
 
+/// <summary>The entry point; public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TeEFusion.Service.Health;
+using TeEFusion.Service.Models;
+
+namespace TeEFusion.Service.Endpoints;
+
+/// <summary>/admin routes (admin key required); later admin features (distillation runs) join this group.</summary>
+public static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/admin").WithTags("Admin");
+        group.MapGet("/status", Status)
+            .WithName("AdminStatus")
+            .WithSummary("The served model, the worker and the process, for operators.");
+        return group;
+    }
+
+    private static Ok<AdminStatus> Status(ModelHost model, ServiceHealth health)
+    {
+        using var process = Process.GetCurrentProcess();
+        return TypedResults.Ok(new AdminStatus(model.Info, model.State, model.Error, new WorkerCheck(health.WorkerStatus, health.WorkerDetail),
+            health.Draining, health.QueueDepth?.Invoke(), process.StartTime.ToUniversalTime(), process.WorkingSet64));
+    }
+}
+
+/// <summary>/admin/status's body.</summary>
+/// <param name="Model">What is served.</param>
+/// <param name="ModelState">loading, ready or failed.</param>
+/// <param name="ModelError">Why loading failed.</param>
+/// <param name="Worker">The device worker's status.</param>
+/// <param name="Draining">True once shutdown began.</param>
+/// <param name="QueueDepth">Jobs waiting; null before the queue exists.</param>
+/// <param name="StartedAt">When the process started (UTC).</param>
+/// <param name="WorkingSetBytes">The process's resident memory.</param>
+public sealed record AdminStatus(ModelInfo Model, ModelHostState ModelState, string? ModelError, WorkerCheck Worker, bool Draining,
+    int? QueueDepth, DateTime StartedAt, long WorkingSetBytes);

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TeEFusion.Service.Health;
+using TeEFusion.Service.Models;
+
+namespace TeEFusion.Service.Endpoints;
+
+/// <summary>/health/live (the process answers) and /health/ready (model loaded, worker running, not draining).</summary>
+public static class HealthEndpoints
+{
+    public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/health").WithTags("Health").DisableRateLimiting();
+        group.MapGet("/live", () => TypedResults.Ok(new LivenessReport("alive")))
+            .WithName("Live")
+            .WithSummary("200 while the process answers.");
+        group.MapGet("/ready", Ready)
+            .WithName("Ready")
+            .WithSummary("200 when the model is loaded, the worker runs and the service is not draining; 503 with the reasons otherwise.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    private static Results<Ok<ReadinessReport>, ProblemHttpResult> Ready(ModelHost model, ServiceHealth health)
+    {
+        var state = model.State;
+        var worker = health.WorkerStatus;
+        var reasons = new List<string>();
+        if (state == ModelHostState.Loading) reasons.Add("The model is loading.");
+        if (state == ModelHostState.Failed) reasons.Add(model.Error ?? "The model failed to load.");
+        if (worker != WorkerStatus.Running) reasons.Add($"The worker is {worker}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
+        if (health.Draining) reasons.Add("The service is shutting down.");
+
+        var report = new ReadinessReport(reasons.Count == 0 ? "ready" : "not_ready",
+            new ModelCheck(state, model.Info.Id, model.Info.Version, model.Error),
+            new WorkerCheck(worker, health.WorkerDetail), health.Draining, health.QueueDepth?.Invoke());
+        if (reasons.Count == 0) return TypedResults.Ok(report);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service not ready",
+            detail: string.Join(" ", reasons), extensions: new Dictionary<string, object?> { ["checks"] = report });
+    }
+}
+
+/// <summary>/health/live's body.</summary>
+/// <param name="Status">Always "alive".</param>
+public sealed record LivenessReport(string Status);
+
+/// <summary>/health/ready's details (the body on 200, the "checks" member of the ProblemDetails on 503).</summary>
+/// <param name="Status">"ready" or "not_ready".</param>
+/// <param name="Model">The model's load state.</param>
+/// <param name="Worker">The device worker's status.</param>
+/// <param name="Draining">True once shutdown began.</param>
+/// <param name="QueueDepth">Jobs waiting; null before the queue exists.</param>
+public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int? QueueDepth);
+
+/// <param name="State">loading, ready or failed.</param>
+/// <param name="Id">The model id.</param>
+/// <param name="Version">The model version, once loaded.</param>
+/// <param name="Error">Why loading failed.</param>
+public sealed record ModelCheck(ModelHostState State, string Id, string? Version, string? Error);
+
+/// <param name="Status">not_started, running, faulted, circuit_open or stopped.</param>
+/// <param name="Detail">Why, when the worker says.</param>
+public sealed record WorkerCheck(WorkerStatus Status, string? Detail);

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace TeEFusion.Service.Errors;
+
+/// <summary>
+/// Turns exceptions into ProblemDetails: a bad request (malformed JSON, wrong types, body too large) keeps its 4xx status
+/// and says what was wrong; anything else is a 500 that reveals nothing but the trace id.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, Title(bad.StatusCode), Describe(bad)),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The server failed to handle the request."),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+        else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
+
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string Title(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Request body too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
+
+    // The framework's message names the parameter; the JSON reader's names the path and position of the fault.
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException is JsonException json
+        ? $"{bad.Message} {json.Message}"
+        : bad.Message;
+}

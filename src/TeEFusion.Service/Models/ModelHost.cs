@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using TeEFusion.Core.IO;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Runtime;
+using TeEFusion.Service.Options;
+
+namespace TeEFusion.Service.Models;
+
+/// <summary>
+/// Owns the served <see cref="StudentPipeline"/>: loads it from Model:Path in the background when the host starts
+/// (readiness fails while it loads) and disposes it on shutdown. A failed load keeps the process up with
+/// <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device worker runs it.
+/// </summary>
+public sealed class ModelHost : IHostedService, IDisposable
+{
+    /// <summary>The readiness message when no folder is configured.</summary>
+    public const string PathNotSetMessage = "Model:Path is not set; point it at a diffusers-format TeEFusion SD3 folder.";
+
+    private readonly ModelOptions _model;
+    private readonly DeviceOptions _device;
+    private readonly ILogger<ModelHost> _logger;
+    private readonly TaskCompletionSource<StudentPipeline?> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private StudentPipeline? _pipeline;
+    private ModelInfo _info;
+    private ModelHostState _state = ModelHostState.Loading;
+    private string? _error;
+    private bool _disposed;
+
+    public ModelHost(IOptions<ModelOptions> model, IOptions<DeviceOptions> device, ILogger<ModelHost> logger)
+    {
+        _model = model.Value;
+        _device = device.Value;
+        _logger = logger;
+        _info = DescribeUnloaded();
+    }
+
+    /// <summary>The loaded pipeline; null unless <see cref="State"/> is Ready.</summary>
+    public StudentPipeline? Pipeline
+    {
+        get { lock (_gate) return _pipeline; }
+    }
+
+    public ModelInfo Info
+    {
+        get { lock (_gate) return _info; }
+    }
+
+    public ModelHostState State
+    {
+        get { lock (_gate) return _state; }
+    }
+
+    /// <summary>Why loading failed; null otherwise.</summary>
+    public string? Error
+    {
+        get { lock (_gate) return _error; }
+    }
+
+    /// <summary>Completes when loading ends: with the pipeline, or null when it failed.</summary>
+    public Task<StudentPipeline?> WhenLoaded => _loaded.Task;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(_model.Path))
+        {
+            Fail(PathNotSetMessage);
+            return Task.CompletedTask;
+        }
+        // Loading reads gigabytes for a real model: start-up must not wait for it, readiness reports it instead.
+        _ = Task.Run(Load, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        StudentPipeline? pipeline;
+        lock (_gate)
+        {
+            _disposed = true;
+            pipeline = _pipeline;
+            _pipeline = null;
+        }
+        pipeline?.Dispose();
+    }
+
+    private void Load()
+    {
+        var path = Path.GetFullPath(_model.Path!);
+        var clock = Stopwatch.StartNew();
+        _logger.LogInformation("Loading model from {ModelPath} on {Device}/{DType}", path, _device.Device, _device.DType);
+        StudentPipeline pipeline;
+        try
+        {
+            pipeline = StudentPipeline.Load(path, new PipelineOptions
+            {
+                Compute = ComputeOptions.Parse(_device.Device, _device.DType),
+                MaxSequenceLength = _model.MaxSequenceLength,
+                NegativePromptCacheSize = _model.NegativePromptCacheSize,
+                ModelId = NullIfBlank(_model.Id),
+                ModelVersion = NullIfBlank(_model.Version),
+            });
+        }
+        // The boundary of a background task: whatever escaped here would leave readiness saying "loading" forever.
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Loading the model from {ModelPath} failed", path);
+            Fail($"Loading the model from '{path}' failed: {e.Message}");
+            return;
+        }
+
+        bool kept;
+        lock (_gate)
+        {
+            kept = !_disposed;
+            if (kept)
+            {
+                _pipeline = pipeline;
+                _info = _info with { Id = pipeline.ModelId, Version = pipeline.ModelVersion, LoadedAt = DateTimeOffset.UtcNow };
+                _state = ModelHostState.Ready;
+            }
+        }
+        if (!kept)
+        {
+            // The host stopped while the weights were read: nobody else will release them.
+            pipeline.Dispose();
+            _loaded.TrySetResult(null);
+            return;
+        }
+        foreach (var warning in pipeline.LoadWarnings) _logger.LogWarning("Model warning: {Warning}", warning);
+        _logger.LogInformation("Model {ModelId} {ModelVersion} loaded in {ElapsedMs:F0} ms", pipeline.ModelId, pipeline.ModelVersion,
+            clock.Elapsed.TotalMilliseconds);
+        _loaded.TrySetResult(pipeline);
+    }
+
+    private void Fail(string error)
+    {
+        lock (_gate)
+        {
+            _error = error;
+            _state = ModelHostState.Failed;
+        }
+        _loaded.TrySetResult(null);
+    }
+
+    private ModelInfo DescribeUnloaded()
+    {
+        var path = NullIfBlank(_model.Path);
+        var folderName = path is null ? null : Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
+        var index = path is null ? null : Path.Combine(path, ModelFolder.IndexFileName);
+        DateTimeOffset? created = index is not null && File.Exists(index) ? new DateTimeOffset(File.GetLastWriteTimeUtc(index), TimeSpan.Zero) : null;
+        return new ModelInfo(NullIfBlank(_model.Id) ?? folderName ?? "unconfigured", _model.OwnedBy, NullIfBlank(_model.Version), ModelInfo.Sd3Family,
+            ModelInfo.StudentSampler, ComputeOptions.ParseDType(_device.DType).ToString().ToLowerInvariant(),
+            _device.Device.Trim().ToLowerInvariant(), created, null);
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

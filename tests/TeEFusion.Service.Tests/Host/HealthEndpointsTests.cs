@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TeEFusion.Service.Health;
+using TeEFusion.Service.Models;
+using TeEFusion.Service.Tests.Fixtures;
+
+namespace TeEFusion.Service.Tests.Host;
+
+[Collection("Sequential")]
+public sealed class HealthEndpointsTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
+{
+    [Fact]
+    public async Task Live_answers_200_even_without_a_model()
+    {
+        await using var factory = new ServiceFactory(modelPath: null);
+        var response = await factory.CreateClient().GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("alive", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_is_503_naming_the_missing_model_path()
+    {
+        await using var factory = new ServiceFactory(modelPath: null);
+        factory.Health.SetWorker(WorkerStatus.Running);
+        var response = await factory.CreateClient().GetAsync("/health/ready");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("Model:Path is not set", problem.GetProperty("detail").GetString());
+        var checks = problem.GetProperty("checks");
+        Assert.Equal("failed", checks.GetProperty("model").GetProperty("state").GetString());
+        Assert.Equal("running", checks.GetProperty("worker").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_is_503_for_a_folder_that_is_not_a_model_and_the_process_keeps_serving()
+    {
+        await using var factory = new ServiceFactory(model.EmptyDirectory());
+        var client = factory.CreateClient();
+
+        Assert.Equal(ModelHostState.Failed, await factory.WaitForModelAsync());
+        var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("model_index.json", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_turns_200_once_the_model_is_loaded_and_the_worker_runs()
+    {
+        await using var factory = new ServiceFactory(model.Path);
+        var client = factory.CreateClient();
+
+        // Until the model is loaded every answer is 503, and one given while loading says so.
+        while (factory.ModelHost.State == ModelHostState.Loading)
+        {
+            var before = factory.ModelHost.State;
+            var response = await client.GetAsync("/health/ready");
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            if (before == ModelHostState.Loading && factory.ModelHost.State == ModelHostState.Loading)
+                Assert.Contains("loading", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        // Loaded, but no worker has reported yet (the device worker sets Running when it starts).
+        var waiting = await ProblemAssert.IsProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("ready", waiting.GetProperty("checks").GetProperty("model").GetProperty("state").GetString());
+        Assert.Contains("worker", waiting.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        factory.Health.SetWorker(WorkerStatus.Running);
+        factory.Health.QueueDepth = () => 3;
+        Assert.True(await ServiceFactory.EventuallyAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+            ServiceFactory.LoadTimeout));
+        var ready = JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement;
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        Assert.Equal(TinyModelFolder.FolderName, ready.GetProperty("model").GetProperty("id").GetString());
+        Assert.Equal(3, ready.GetProperty("queue_depth").GetInt32());
+        Assert.False(ready.GetProperty("draining").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(WorkerStatus.Faulted)]
+    [InlineData(WorkerStatus.CircuitOpen)]
+    [InlineData(WorkerStatus.Stopped)]
+    public async Task Ready_is_503_when_the_worker_is_not_running(WorkerStatus status)
+    {
+        await using var factory = new ServiceFactory(model.Path);
+        var client = factory.CreateClient();
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+        factory.Health.SetWorker(status, "injected by the test");
+
+        var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("injected by the test", problem.GetProperty("detail").GetString());
+        Assert.Equal(JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()),
+            problem.GetProperty("checks").GetProperty("worker").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_turns_readiness_503_while_other_services_still_drain()
+    {
+        var stopper = new BlockingStop();
+        var factory = new ServiceFactory(model.Path, services: services => services.AddHostedService(_ => stopper));
+        try
+        {
+            var client = factory.CreateClient();
+            Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+            factory.Health.SetWorker(WorkerStatus.Running);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+            var stopping = Task.Run(() => factory.Services.GetRequiredService<IHost>().StopAsync());
+            await stopper.Stopping.WaitAsync(ServiceFactory.LoadTimeout);
+
+            Assert.True(factory.Health.Draining);
+            var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+            Assert.True(problem.GetProperty("checks").GetProperty("draining").GetBoolean());
+            Assert.Contains("shutting down", problem.GetProperty("detail").GetString());
+            stopper.Release();
+            await stopping.WaitAsync(ServiceFactory.LoadTimeout);
+        }
+        finally
+        {
+            stopper.Release();
+            await factory.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stands in for a draining worker: its StopAsync holds the shutdown until the test releases it.</summary>
+    private sealed class BlockingStop : IHostedService
+    {
+        private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Stopping => _stopping.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            _stopping.TrySetResult();
+            return _released.Task;
+        }
+    }
+}

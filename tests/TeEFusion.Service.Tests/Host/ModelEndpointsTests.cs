@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using TeEFusion.Service.Models;
+using TeEFusion.Service.Tests.Fixtures;
+
+namespace TeEFusion.Service.Tests.Host;
+
+[Collection("Sequential")]
+public sealed class ModelEndpointsTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
+{
+    [Fact]
+    public async Task Models_lists_the_served_model_in_the_OpenAI_shape()
+    {
+        await using var factory = ServiceFactory.For(model);
+        var client = factory.CreateClient();
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        var response = await client.GetAsync("/v1/models");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("list", root.GetProperty("object").GetString());
+        var entry = Assert.Single(root.GetProperty("data").EnumerateArray());
+        Assert.Equal(TinyModelFolder.FolderName, entry.GetProperty("id").GetString());
+        Assert.Equal("model", entry.GetProperty("object").GetString());
+        Assert.Equal(model.IndexWrittenAt.ToUnixTimeSeconds(), entry.GetProperty("created").GetInt64());
+        Assert.Equal("teefusion-service", entry.GetProperty("owned_by").GetString());
+        Assert.Matches("^[0-9a-f]{12}$", entry.GetProperty("version").GetString());
+        Assert.Equal("sd3", entry.GetProperty("family").GetString());
+        Assert.Equal("teefusion-student", entry.GetProperty("sampler").GetString());
+        Assert.Equal("float32", entry.GetProperty("dtype").GetString());
+        Assert.Equal("cpu", entry.GetProperty("device").GetString());
+    }
+
+    [Fact]
+    public async Task Configured_id_version_owner_and_dtype_alias_are_served()
+    {
+        await using var factory = ServiceFactory.For(model, ("Model:Id", "house-model"), ("Model:Version", "2026.11"),
+            ("Model:OwnedBy", "ops"), ("Compute:DType", "fp32"));
+        var client = factory.CreateClient();
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        var entry = JsonDocument.Parse(await client.GetStringAsync("/v1/models/house-model")).RootElement;
+
+        Assert.Equal("house-model", entry.GetProperty("id").GetString());
+        Assert.Equal("2026.11", entry.GetProperty("version").GetString());
+        Assert.Equal("ops", entry.GetProperty("owned_by").GetString());
+        Assert.Equal("float32", entry.GetProperty("dtype").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_model_id_is_404_problem()
+    {
+        await using var factory = ServiceFactory.For(model);
+        var client = factory.CreateClient();
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync("/v1/models/other"), HttpStatusCode.NotFound);
+        Assert.Contains("'other'", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Models_is_503_problem_without_a_model()
+    {
+        await using var factory = new ServiceFactory(modelPath: null);
+
+        var problem = await ProblemAssert.IsProblemAsync(await factory.CreateClient().GetAsync("/v1/models"), HttpStatusCode.ServiceUnavailable);
+
+        Assert.Contains("Model:Path is not set", problem.GetProperty("detail").GetString());
+    }
+}
