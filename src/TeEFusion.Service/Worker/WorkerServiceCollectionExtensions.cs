@@ -10,7 +10,7 @@ namespace TeEFusion.Service.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the job store, the queue, the device worker and its circuit breaker. Needs the host's options
+    /// Registers the job store, the submitter, the queue, the device worker and its circuit breaker. Needs the host's options
     /// (Queue, Batching, Worker), <see cref="ServiceHealth"/>, ModelHost and ServiceTelemetry.
     /// </summary>
     public static IServiceCollection AddGenerationWorker(this IServiceCollection services)
@@ -19,6 +19,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<GenerationQueue>();
         services.AddSingleton<DeviceFaultHook>();
+        services.AddSingleton<JobSubmitter>();
         services.AddResiliencePipeline(DeviceWorker.ResiliencePipelineName, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<WorkerOptions>>().Value;
