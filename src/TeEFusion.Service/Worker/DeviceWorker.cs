@@ -46,6 +46,8 @@ public sealed class DeviceWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         health.QueueDepth ??= () => queue.Depth;
+        // Alive from here on; readiness also waits for the model, so there is no separate "waiting for the model" status.
+        health.SetWorker(WorkerStatus.Running);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -82,7 +84,6 @@ public sealed class DeviceWorker(
         var maxBatch = _batching.Enabled ? _batching.MaxBatchSize : 1;
         using var engine = new BatchEngine(pipeline, maxBatch, resilience.GetPipeline(ResiliencePipelineName), faults,
             new WorkerInstruments(telemetry), time, logger);
-        health.SetWorker(WorkerStatus.Running);
         logger.LogInformation("Device worker running: batches of up to {MaxBatch} image(s), {MaxWait} ms gathering", maxBatch,
             _batching.MaxWaitMilliseconds);
         var lastSweep = time.GetTimestamp();
