@@ -53,7 +53,7 @@ public sealed class GenerationQueue
     public void Close() => _channel.Writer.TryComplete();
 
     /// <summary>Marks a job as no longer waiting (taken by the worker or canceled).</summary>
-    internal void Left(Job job) => _waiting.TryRemove(job.Id, out _);
+    public void Left(Job job) => _waiting.TryRemove(job.Id, out _);
 
     private int Position(Job job) => _waiting.Values.Count(sequence => sequence < job.Sequence);
 }
