@@ -10,6 +10,9 @@ public static class ImageEndpoints
     /// <summary>Response header carrying the job behind a synchronous request (for logs, GET and DELETE /v1/jobs/{id}).</summary>
     public const string JobIdHeader = "X-Job-Id";
 
+    // nginx's code for a client that went away; nobody reads the answer, logs do.
+    private const int ClientClosedRequest = 499;
+
     public static RouteGroupBuilder MapImageEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/images").WithTags("Images");
@@ -41,11 +44,11 @@ public static class ImageEndpoints
         {
             await job.Completion.WaitAsync(http.RequestAborted);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // Nobody is left to receive the images: free the device for others.
             job.RequestCancel("The client disconnected before the images were ready.", time.GetUtcNow());
-            throw;
+            return TypedResults.Problem(statusCode: ClientClosedRequest, title: "Client closed request", detail: job.Id);
         }
         var snapshot = job.Snapshot(time.GetUtcNow());
         if (snapshot.State != JobState.Succeeded) return JobEndpoints.Unsuccessful(snapshot);

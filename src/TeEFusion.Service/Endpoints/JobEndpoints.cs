@@ -111,7 +111,6 @@ public static class JobEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
                 detail: $"Job {id} is already {job.State.ToString().ToLowerInvariant()}.");
         var state = job.RequestCancel("Canceled by the client.", time.GetUtcNow());
-        if (state == JobState.Canceled) queue.Left(job);
         var response = Describe(job, queue, request, time);
         return state == JobState.Canceled ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
     }

@@ -13,7 +13,7 @@ namespace TeEFusion.Service.Worker;
 public sealed class GenerationQueue
 {
     private readonly Channel<Job> _channel;
-    private readonly ConcurrentDictionary<string, long> _waiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Job> _waiting = new(StringComparer.Ordinal);
     private long _sequence;
 
     public GenerationQueue(IOptions<QueueOptions> options)
@@ -28,8 +28,8 @@ public sealed class GenerationQueue
 
     public int Capacity { get; }
 
-    /// <summary>Jobs in the queue that are still waiting (canceled ones leave at once).</summary>
-    public int Depth => _waiting.Count;
+    /// <summary>Jobs in the queue that are still waiting (canceled ones no longer count).</summary>
+    public int Depth => _waiting.Values.Count(j => !j.IsFinished);
 
     internal ChannelReader<Job> Reader => _channel.Reader;
 
@@ -40,20 +40,20 @@ public sealed class GenerationQueue
         {
             job.Sequence = Interlocked.Increment(ref _sequence);
             if (!_channel.Writer.TryWrite(job)) return false;
-            _waiting[job.Id] = job.Sequence;
+            _waiting[job.Id] = job;
             job.Enqueued(Position(job));
         }
         return true;
     }
 
     /// <summary>Jobs ahead of this one (0 = next), or null when it is not waiting.</summary>
-    public int? PositionOf(Job job) => _waiting.ContainsKey(job.Id) ? Position(job) : null;
+    public int? PositionOf(Job job) => _waiting.ContainsKey(job.Id) && !job.IsFinished ? Position(job) : null;
 
     /// <summary>Stops accepting jobs (shutdown); what is queued stays readable.</summary>
     public void Close() => _channel.Writer.TryComplete();
 
-    /// <summary>Marks a job as no longer waiting (taken by the worker or canceled).</summary>
-    public void Left(Job job) => _waiting.TryRemove(job.Id, out _);
+    /// <summary>Marks a job as taken off the queue by the worker.</summary>
+    internal void Left(Job job) => _waiting.TryRemove(job.Id, out _);
 
-    private int Position(Job job) => _waiting.Values.Count(sequence => sequence < job.Sequence);
+    private int Position(Job job) => _waiting.Values.Count(other => !other.IsFinished && other.Sequence < job.Sequence);
 }

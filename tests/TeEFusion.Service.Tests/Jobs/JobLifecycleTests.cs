@@ -50,7 +50,7 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
-    public void Queue_positions_count_only_jobs_still_waiting_and_the_queue_refuses_past_capacity()
+    public void Queue_positions_skip_canceled_jobs_and_the_queue_refuses_past_capacity()
     {
         var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 3 }));
         var jobs = new[] { NewJob("a"), NewJob("b"), NewJob("c") };
@@ -58,7 +58,7 @@ public sealed class JobLifecycleTests
 
         Assert.False(queue.TryEnqueue(NewJob("d")));
         Assert.Equal([0, 1, 2], jobs.Select(j => queue.PositionOf(j)));
-        queue.Left(jobs[0]);
+        jobs[0].RequestCancel("not needed", Now);
         Assert.Null(queue.PositionOf(jobs[0]));
         Assert.Equal(0, queue.PositionOf(jobs[1]));
         Assert.Equal(2, queue.Depth);

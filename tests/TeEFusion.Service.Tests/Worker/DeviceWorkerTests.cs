@@ -157,6 +157,33 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         Assert.Equal("circuit_open", problem.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task A_client_that_disconnects_or_whose_Cancel_After_passes_gets_its_job_canceled()
+    {
+        var (factory, client, hook) = await StartAsync(("Batching:MaxBatchSize", "1"));
+        await using var _ = factory;
+        using var gate = new StepGate();
+        gate.Install(hook);
+        var deadline = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(JobApi.Body(seed: 1)) };
+        deadline.Headers.Add("Cancel-After", "1");
+        var expiring = Id(await JobApi.JsonAsync(await client.SendAsync(deadline)));
+        await gate.EnteredAsync();
+        var queue = factory.Services.GetRequiredService<GenerationQueue>();
+        using var leave = new CancellationTokenSource();
+        var abandoned = client.PostAsJsonAsync("/v1/images/generations", JobApi.Body(seed: 2), leave.Token);
+        Assert.True(await ServiceFactory.EventuallyAsync(() => Task.FromResult(queue.Depth == 1), JobApi.Patience));
+
+        leave.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.True(await ServiceFactory.EventuallyAsync(() => Task.FromResult(queue.Depth == 0), JobApi.Patience),
+            "the abandoned job is still waiting");
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        gate.Open();
+
+        var expired = await JobApi.WaitForStateAsync(client, expiring, "canceled");
+        Assert.Contains("Cancel-After", expired.GetProperty("error").GetProperty("message").GetString());
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
