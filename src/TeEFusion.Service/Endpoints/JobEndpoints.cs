@@ -42,7 +42,7 @@ public static class JobEndpoints
         group.MapGet("/{id}/images/{index:int}", Image)
             .WithName("GetJobImage")
             .WithSummary("Image k (0-based) of a succeeded job, as PNG with its provenance in text chunks.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", Cancel)

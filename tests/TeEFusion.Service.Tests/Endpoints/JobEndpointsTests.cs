@@ -106,6 +106,24 @@ public sealed class JobEndpointsTests(RunningService service) : IClassFixture<Ru
         Assert.True(problem.GetProperty("errors").TryGetProperty("Cancel-After", out _));
     }
 
+    [Fact]
+    public async Task Swagger_documents_the_generation_and_job_routes_with_their_error_responses()
+    {
+        var paths = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json")).RootElement.GetProperty("paths");
+
+        var generate = paths.GetProperty("/v1/images/generations").GetProperty("post");
+        foreach (var status in new[] { "200", "400", "401", "413", "429", "503" })
+            Assert.True(generate.GetProperty("responses").TryGetProperty(status, out _), $"generations lacks {status}");
+        Assert.True(generate.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        foreach (var status in new[] { "200", "202", "400", "429" })
+            Assert.True(paths.GetProperty("/v1/jobs").GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), $"jobs lacks {status}");
+        Assert.True(paths.GetProperty("/v1/jobs/{id}/events").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.True(paths.GetProperty("/v1/jobs/{id}/images/{index}").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("image/png", out _));
+        Assert.True(paths.GetProperty("/v1/jobs/{id}").TryGetProperty("delete", out _));
+    }
+
     private async Task<List<SseItem<string>>> ReadEventsAsync(string id, string? lastEventId)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/events");
