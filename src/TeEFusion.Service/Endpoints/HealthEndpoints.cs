@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Models;
@@ -27,7 +28,8 @@ public static class HealthEndpoints
         var reasons = new List<string>();
         if (state == ModelHostState.Loading) reasons.Add("The model is loading.");
         if (state == ModelHostState.Failed) reasons.Add(model.Error ?? "The model failed to load.");
-        if (worker != WorkerStatus.Running) reasons.Add($"The worker is {worker}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
+        if (worker != WorkerStatus.Running)
+            reasons.Add($"The worker is {JsonNamingPolicy.SnakeCaseLower.ConvertName(worker.ToString())}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
         if (health.Draining) reasons.Add("The service is shutting down.");
 
         var report = new ReadinessReport(reasons.Count == 0 ? "ready" : "not_ready",

@@ -26,11 +26,3 @@ public static class ApiCredential
         return string.IsNullOrEmpty(key) || key.Contains(' ') ? (CredentialShape.Malformed, null) : (CredentialShape.Present, key);
     }
 }
-
-/// <summary>Whether a request carried a credential, and whether it could be read.</summary>
-public enum CredentialShape
-{
-    None,
-    Malformed,
-    Present,
-}

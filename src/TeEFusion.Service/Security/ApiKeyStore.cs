@@ -45,11 +45,3 @@ public sealed class ApiKeyStore
 
     private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }
-
-/// <summary>What a presented key may do.</summary>
-public enum KeyRights
-{
-    Unknown,
-    Api,
-    Admin,
-}

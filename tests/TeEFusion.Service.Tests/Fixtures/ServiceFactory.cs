@@ -1,3 +1,5 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TeEFusion.Service.Health;
+using OpenAI;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Tests.Fixtures;
@@ -28,6 +31,15 @@ public sealed class ServiceFactory(string? modelPath, IReadOnlyDictionary<string
     public ModelHost ModelHost => Services.GetRequiredService<ModelHost>();
 
     public ServiceHealth Health => Services.GetRequiredService<ServiceHealth>();
+
+    /// <summary>The official OpenAI SDK pointed at this in-memory service ("/v1"), sending <paramref name="apiKey"/> as bearer token.</summary>
+    public OpenAIClient CreateOpenAIClient(string apiKey = "no-key-needed-when-v1-is-open") =>
+        new(new ApiKeyCredential(apiKey), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(Server.BaseAddress, "v1"),
+            Transport = new HttpClientPipelineTransport(CreateClient()),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        });
 
     /// <summary>Waits (bounded by <see cref="LoadTimeout"/>) until the model host leaves Loading; returns its final state.</summary>
     public async Task<ModelHostState> WaitForModelAsync()

@@ -54,7 +54,8 @@ public sealed class HealthEndpointsTests(TinyModelFolder model) : IClassFixture<
         var client = factory.CreateClient();
 
         // Until the model is loaded every answer is 503, and one given while loading says so.
-        while (factory.ModelHost.State == ModelHostState.Loading)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (factory.ModelHost.State == ModelHostState.Loading && clock.Elapsed < ServiceFactory.LoadTimeout)
         {
             var response = await client.GetAsync("/health/ready");
             // Still loading after the answer means it was loading while answering (the worker is already Running).

@@ -49,6 +49,26 @@ public sealed class ModelEndpointsTests(TinyModelFolder model) : IClassFixture<T
     }
 
     [Fact]
+    public async Task The_OpenAI_SDK_lists_and_retrieves_the_model()
+    {
+        const string key = "openai-sdk-key-0123456789";
+        await using var factory = ServiceFactory.For(model, ("Auth:ApiKeys:0", key));
+        var models = factory.CreateOpenAIClient(key).GetOpenAIModelClient();
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        var listed = Assert.Single((await models.GetModelsAsync()).Value);
+        var retrieved = (await models.GetModelAsync(TinyModelFolder.FolderName)).Value;
+
+        Assert.Equal(TinyModelFolder.FolderName, listed.Id);
+        Assert.Equal("teefusion-service", listed.OwnedBy);
+        Assert.Equal(model.IndexWrittenAt.ToUnixTimeSeconds(), listed.CreatedAt.ToUnixTimeSeconds());
+        Assert.Equal(listed.Id, retrieved.Id);
+        var denied = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => factory.CreateOpenAIClient("wrong-key-0123456789abc")
+            .GetOpenAIModelClient().GetModelsAsync());
+        Assert.Equal(401, denied.Status);
+    }
+
+    [Fact]
     public async Task Unknown_model_id_is_404_problem()
     {
         await using var factory = ServiceFactory.For(model);
