@@ -1,9 +1,6 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using OpenAI;
 using OpenAI.Images;
 using TeEFusion.Service.Endpoints;
 using TeEFusion.Service.Tests.Fixtures;
@@ -49,11 +46,7 @@ public sealed class ImageEndpointsTests(RunningService service) : IClassFixture<
     public async Task The_official_OpenAI_SDK_generates_an_image_unchanged()
     {
         await using var factory = ServiceFactory.For(service.Model, ("Auth:ApiKeys:0", "sdk-test-key-0123456789"));
-        var client = new ImageClient(TinyModelFolder.FolderName, new ApiKeyCredential("sdk-test-key-0123456789"), new OpenAIClientOptions
-        {
-            Endpoint = new Uri(factory.Server.BaseAddress, "v1"),
-            Transport = new HttpClientPipelineTransport(factory.CreateClient()),
-        });
+        var client = factory.CreateOpenAIClient("sdk-test-key-0123456789").GetImageClient(TinyModelFolder.FolderName);
         await factory.WaitForModelAsync();
 
         var result = await client.GenerateImageAsync("a lighthouse at dawn", new ImageGenerationOptions

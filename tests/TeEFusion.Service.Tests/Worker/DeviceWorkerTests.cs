@@ -87,8 +87,10 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         await gate.EnteredAsync();
         var queued = new[] { Id(await JobApi.CreateJobAsync(client, JobApi.Body(seed: 2))), Id(await JobApi.CreateJobAsync(client, JobApi.Body(seed: 3))) };
 
+        // Once stopped, Program's Main returns and the provider may be disposed: keep what the asserts read.
+        var health = factory.Health;
         var stopping = factory.Services.GetRequiredService<IHost>().StopAsync();
-        Assert.True(await ServiceFactory.EventuallyAsync(() => Task.FromResult(factory.Health.Draining), JobApi.Patience));
+        Assert.True(await ServiceFactory.EventuallyAsync(() => Task.FromResult(health.Draining), JobApi.Patience));
         gate.Open();
         await stopping.WaitAsync(JobApi.Patience);
 
@@ -100,7 +102,7 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
             Assert.Equal(Service.Jobs.JobState.Canceled, job.State);
             Assert.Equal(DeviceWorker.ShutdownQueuedReason, job.Snapshot(DateTimeOffset.UtcNow).Error);
         }
-        Assert.Equal(WorkerStatus.Stopped, factory.Health.WorkerStatus);
+        Assert.Equal(WorkerStatus.Stopped, health.WorkerStatus);
     }
 
     [Fact]
