@@ -136,6 +136,28 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
     }
 
     [Fact]
+    public void FinishedCanceledAndFailedJobsLeaveNoLiveTensors()
+    {
+        var fail = false;
+        using var engine = Engine(8, new DeviceFaultHook { BeforeStep = _ => fail ? new InvalidOperationException("injected") : null });
+        engine.Admit(NewJob("warm the negative cache", 1));
+        RunToEnd(engine);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        var canceled = NewJob("c", 2);
+        engine.Admit(NewJob("s", 3, n: 2));
+        engine.Admit(canceled);
+        engine.StepNext();
+        canceled.RequestCancel("leak check", DateTimeOffset.UtcNow);
+        RunToEnd(engine);
+        fail = true;
+        engine.Admit(NewJob("f", 4));
+        RunToEnd(engine);
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void AnOverdueRunningJobFailsWithTimeoutAndAClientDeadlineCancels()
     {
         using var engine = Engine(8);
