@@ -13,6 +13,7 @@ namespace TeEFusion.Service.Worker;
 public sealed class GenerationQueue
 {
     private readonly Channel<Job> _channel;
+    private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Job> _waiting = new(StringComparer.Ordinal);
     private long _sequence;
 
@@ -36,7 +37,8 @@ public sealed class GenerationQueue
     /// <summary>Adds the job; false when the queue is full or closed for shutdown.</summary>
     public bool TryEnqueue(Job job)
     {
-        lock (_waiting)
+        // Sequence, write and queued event in one step, so that positions and events follow arrival order.
+        lock (_gate)
         {
             job.Sequence = Interlocked.Increment(ref _sequence);
             if (!_channel.Writer.TryWrite(job)) return false;

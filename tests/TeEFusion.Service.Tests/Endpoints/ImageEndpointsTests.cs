@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using OpenAI.Images;
 using TeEFusion.Service.Endpoints;
+using TeEFusion.Service.Telemetry;
 using TeEFusion.Service.Tests.Fixtures;
 
 namespace TeEFusion.Service.Tests.Endpoints;
@@ -56,6 +59,32 @@ public sealed class ImageEndpointsTests(RunningService service) : IClassFixture<
         });
 
         JobApi.AssertPng(result.Value.ImageBytes.ToArray(), 32, 32);
+    }
+
+    [Fact]
+    public async Task A_generation_records_spans_tagged_with_its_job_id_and_the_worker_metrics()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ServiceTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) =>
+                ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var response = await Client.PostAsJsonAsync("/v1/images/generations", JobApi.Body(prompt: "traced", steps: 2));
+
+        var id = response.Headers.GetValues(ImageEndpoints.JobIdHeader).Single();
+        bool Tagged(Activity a) => (a.GetTagItem(ServiceTelemetry.JobIdTag) as string ?? "").Contains(id);
+        Assert.Contains(spans, a => a.OperationName == "enqueue" && Tagged(a));
+        Assert.Equal(2, spans.Count(a => a.OperationName == "batch step" && Tagged(a)));
+        Assert.Contains(spans, a => a.OperationName == "decode" && Tagged(a));
+        Assert.Contains(spans, a => a.OperationName == "encode_png" && Tagged(a));
+        var metrics = await Client.GetStringAsync("/metrics");
+        foreach (var name in new[] { "teefusion_worker_batch_size", "teefusion_worker_step_duration", "teefusion_queue_wait_time", "teefusion_images_generated" })
+            Assert.Contains(name, metrics);
     }
 
     public static TheoryData<string, string?> BadBodies() => new()
