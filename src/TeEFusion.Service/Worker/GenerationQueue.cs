@@ -37,15 +37,18 @@ public sealed class GenerationQueue
     /// <summary>Adds the job; false when the queue is full or closed for shutdown.</summary>
     public bool TryEnqueue(Job job)
     {
-        // Sequence, write and queued event in one step, so that positions and events follow arrival order.
+        // Registered and announced before the write: once written, the worker may take the job at any moment, and
+        // its events must follow "queued". Under the lock, sequences follow the order of the writes.
         lock (_gate)
         {
-            job.Sequence = Interlocked.Increment(ref _sequence);
-            if (!_channel.Writer.TryWrite(job)) return false;
+            // A refused job is dropped by the caller, so its "queued" event is never seen.
+            job.Sequence = ++_sequence;
             _waiting[job.Id] = job;
             job.Enqueued(Position(job));
+            if (_channel.Writer.TryWrite(job)) return true;
+            _waiting.TryRemove(job.Id, out _);
+            return false;
         }
-        return true;
     }
 
     /// <summary>Jobs ahead of this one (0 = next), or null when it is not waiting.</summary>
