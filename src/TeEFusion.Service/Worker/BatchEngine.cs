@@ -15,10 +15,14 @@ namespace TeEFusion.Service.Worker;
 /// drops canceled or overdue jobs. New jobs join between steps (<see cref="Admit"/>). Synchronous and bound to one
 /// thread: every tensor operation runs inside a dispose scope on the caller's thread.
 /// </summary>
+/// <param name="pipeline">The loaded model; only this engine's thread runs it.</param>
 /// <param name="maxBatchSize">Images in flight, and the fixed row count of every batched forward (padded), so that an
 /// image is byte-identical whether its job ran alone or in a full batch. 1 runs one job at a time, unpadded.</param>
 /// <param name="device">The resilience pipeline (circuit breaker) every step and decode runs through.</param>
 /// <param name="faults">The fault-injection seam, consulted before each step.</param>
+/// <param name="instruments">Spans and metrics.</param>
+/// <param name="time">The clock for deadlines and timings.</param>
+/// <param name="logger">Logs with the job id in scope.</param>
 public sealed class BatchEngine(
     SD3Pipeline pipeline,
     int maxBatchSize,
