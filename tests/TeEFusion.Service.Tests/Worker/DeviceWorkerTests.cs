@@ -186,6 +186,24 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         Assert.Contains("Cancel-After", expired.GetProperty("error").GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task A_job_past_Worker_JobTimeoutSeconds_fails_with_504_timeout()
+    {
+        var (factory, client, hook) = await StartAsync(("Worker:JobTimeoutSeconds", "1"));
+        await using var _ = factory;
+        using var gate = new StepGate();
+        gate.Install(hook);
+
+        var pending = client.PostAsJsonAsync("/v1/images/generations", JobApi.Body(seed: 1, steps: 3));
+        await gate.EnteredAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        gate.Open();
+
+        var problem = await ProblemAssert.IsProblemAsync(await pending, HttpStatusCode.GatewayTimeout);
+        Assert.Equal("timeout", problem.GetProperty("code").GetString());
+        Assert.Contains("Worker:JobTimeoutSeconds", problem.GetProperty("detail").GetString());
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
