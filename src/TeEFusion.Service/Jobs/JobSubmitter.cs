@@ -14,9 +14,6 @@ using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Jobs;
 
-/// <summary>The outcome of a submission: a queued (or replayed) job, or the problem to answer with.</summary>
-public sealed record Submission(Job? Job, bool Replayed, ValidationProblem? Invalid, ProblemHttpResult? Problem);
-
 /// <summary>
 /// Turns a request into a queued job for both the synchronous and the asynchronous endpoints: refuses while draining
 /// or without a model (503), validates against Limits (400 listing each field), applies Idempotency-Key and
