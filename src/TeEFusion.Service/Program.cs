@@ -3,6 +3,7 @@ using TeEFusion.Service.Errors;
 using TeEFusion.Service.Extensions;
 using TeEFusion.Service.Security;
 using TeEFusion.Service.Telemetry;
+using TeEFusion.Service.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddServiceConfigFile(builder.Environment);
@@ -13,7 +14,8 @@ builder.Services
     .AddModelHosting()
     .AddServiceSecurity()
     .AddServiceTelemetry(builder.Configuration)
-    .AddServiceSwagger();
+    .AddServiceSwagger()
+    .AddGenerationWorker();
 
 var app = builder.Build();
 
@@ -30,6 +32,8 @@ var v1 = app.MapGroup("/v1")
     .RequireApiKey()
     .RequirePerKeyRateLimit();
 v1.MapModelEndpoints();
+v1.MapImageEndpoints();
+v1.MapJobEndpoints();
 
 app.MapAdminEndpoints()
     .RequireAdminKey()

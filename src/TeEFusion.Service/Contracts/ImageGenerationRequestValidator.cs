@@ -1,0 +1,75 @@
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Options;
+
+namespace TeEFusion.Service.Contracts;
+
+/// <summary>
+/// Checks a request against Limits and the served model, and fills in the defaults. Every bad field is reported
+/// (keyed by its JSON name) so that one 400 answer lists them all.
+/// </summary>
+public static class ImageGenerationRequestValidator
+{
+    public const string B64Json = "b64_json";
+    public const string Url = "url";
+
+    /// <summary>Returns the job's parameters, or null with <paramref name="errors"/> filled.</summary>
+    public static JobSpec? Validate(ImageGenerationRequest request, LimitsOptions limits, SD3Pipeline pipeline,
+        out Dictionary<string, string[]> errors)
+    {
+        var found = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Error(string field, string message) => found[field] = [message];
+
+        if (string.IsNullOrWhiteSpace(request.Prompt)) Error("prompt", "A prompt is required.");
+        else if (request.Prompt.Length > limits.MaxPromptLength)
+            Error("prompt", $"The prompt has {request.Prompt.Length} characters; at most {limits.MaxPromptLength} are allowed.");
+        if (request.NegativePrompt?.Length > limits.MaxPromptLength)
+            Error("negative_prompt", $"The negative prompt has {request.NegativePrompt.Length} characters; at most {limits.MaxPromptLength} are allowed.");
+
+        var n = request.N ?? 1;
+        if (n < 1 || n > limits.MaxImagesPerRequest) Error("n", $"n must be between 1 and {limits.MaxImagesPerRequest}, got {n}.");
+
+        var steps = request.Steps ?? Math.Min(SD3Pipeline.DefaultSteps, limits.MaxSteps);
+        if (steps < 1 || steps > limits.MaxSteps) Error("steps", $"steps must be between 1 and {limits.MaxSteps}, got {steps}.");
+
+        var guidance = request.GuidanceScale ?? pipeline.DefaultGuidance;
+        if (!double.IsFinite(guidance) || guidance < limits.MinGuidance || guidance > limits.MaxGuidance)
+            Error("guidance_scale", $"guidance_scale must be a finite number between {limits.MinGuidance} and {limits.MaxGuidance}, got {guidance}.");
+
+        var seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        if (seed < 0 || seed > long.MaxValue - n) Error("seed", $"seed must be a non-negative integer leaving room for n images, got {seed}.");
+
+        var size = CheckSize(request.Size, limits, pipeline, Error);
+
+        if (request.ResponseFormat is not (null or B64Json or Url))
+            Error("response_format", $"response_format must be '{B64Json}' or '{Url}', got '{request.ResponseFormat}'.");
+        if (request.OutputFormat is "jpeg" or "webp")
+            Error("output_format", $"output_format '{request.OutputFormat}' is not supported; this service returns png.");
+        else if (request.OutputFormat is not (null or "png"))
+            Error("output_format", $"output_format must be 'png', got '{request.OutputFormat}'.");
+
+        errors = found;
+        return found.Count > 0 ? null
+            : new JobSpec(request.Prompt!, request.NegativePrompt ?? "", n, seed, steps, guidance, size.Width, size.Height);
+    }
+
+    private static ImageSize CheckSize(string? text, LimitsOptions limits, SD3Pipeline pipeline, Action<string, string> error)
+    {
+        if (text is null or "auto") return new ImageSize(pipeline.DefaultImageSize, pipeline.DefaultImageSize);
+        if (!ImageSize.TryParse(text, out var size))
+        {
+            error("size", $"size must be 'WxH' in pixels (e.g. 512x512), got '{text}'.");
+            return default;
+        }
+        var multiple = Math.Max(LimitsOptions.SizeMultiple, pipeline.SizeMultiple);
+        if (size.Width % multiple != 0 || size.Height % multiple != 0)
+            error("size", $"Width and height must be multiples of {multiple}, got {size}.");
+        else if (size.Width > pipeline.MaxImageSize || size.Height > pipeline.MaxImageSize)
+            error("size", $"The served model draws at most {pipeline.MaxImageSize} pixels per side, got {size}.");
+        else if ((long)size.Width * size.Height > limits.MaxPixels)
+            error("size", $"{size} has {(long)size.Width * size.Height} pixels; at most {limits.MaxPixels} are allowed.");
+        else if (limits.AllowedSizes.Length > 0 && !limits.AllowedSizes.Any(s => ImageSize.TryParse(s, out var allowed) && allowed == size))
+            error("size", $"size must be one of {string.Join(", ", limits.AllowedSizes)}, got {size}.");
+        return size;
+    }
+}

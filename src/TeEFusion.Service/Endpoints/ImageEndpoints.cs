@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Jobs;
+
+namespace TeEFusion.Service.Endpoints;
+
+/// <summary>POST /v1/images/generations: OpenAI's synchronous image endpoint, answered once the images exist.</summary>
+public static class ImageEndpoints
+{
+    /// <summary>Response header carrying the job behind a synchronous request (for logs, GET and DELETE /v1/jobs/{id}).</summary>
+    public const string JobIdHeader = "X-Job-Id";
+
+    // nginx's code for a client that went away; nobody reads the answer, logs do.
+    private const int ClientClosedRequest = 499;
+
+    public static RouteGroupBuilder MapImageEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/images").WithTags("Images");
+        group.MapPost("/generations", Generate)
+            .WithName("CreateImage")
+            .WithSummary("Generates images (OpenAI `POST /v1/images/generations`); answers when they are done.")
+            .WithDescription("OpenAI's fields plus the extensions seed, steps, guidance_scale and negative_prompt. " +
+                "Idempotency-Key and Cancel-After headers are honoured. A client that disconnects cancels its job.")
+            .Accepts<ImageGenerationRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        return group;
+    }
+
+    private static async Task<Results<Ok<ImageGenerationResponse>, ValidationProblem, ProblemHttpResult>> Generate(
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, TimeProvider time)
+    {
+        var submission = submitter.Submit(http, request, "images");
+        if (submission.Invalid is { } invalid) return invalid;
+        if (submission.Problem is { } problem) return problem;
+        var job = submission.Job!;
+        http.Response.Headers[JobIdHeader] = job.Id;
+        try
+        {
+            await job.Completion.WaitAsync(http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // Nobody is left to receive the images: free the device for others.
+            job.RequestCancel("The client disconnected before the images were ready.", time.GetUtcNow());
+            return TypedResults.Problem(statusCode: ClientClosedRequest, title: "Client closed request", detail: job.Id);
+        }
+        var snapshot = job.Snapshot(time.GetUtcNow());
+        if (snapshot.State != JobState.Succeeded) return JobEndpoints.Unsuccessful(snapshot);
+
+        var urls = request.ResponseFormat == ImageGenerationRequestValidator.Url;
+        var data = job.Images.Select((png, k) => urls
+            ? new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, job.Id, k))
+            : new GeneratedImageData(Convert.ToBase64String(png), null)).ToList();
+        return TypedResults.Ok(new ImageGenerationResponse(job.CreatedAt.ToUnixTimeSeconds(), data));
+    }
+}

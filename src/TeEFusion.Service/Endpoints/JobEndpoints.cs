@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Worker;
+
+namespace TeEFusion.Service.Endpoints;
+
+/// <summary>/v1/jobs: asynchronous generation with polling, Server-Sent Events, image download and cancellation.</summary>
+public static class JobEndpoints
+{
+    public const string LastEventIdHeader = "Last-Event-ID";
+    private const int MaxPreferWaitSeconds = 60;
+
+    public static RouteGroupBuilder MapJobEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/jobs").WithTags("Jobs");
+        group.MapPost("/", Create)
+            .WithName("CreateJob")
+            .WithSummary("Queues a generation job; 202 + Location, or 200 with the result if done within `Prefer: wait=N` seconds.")
+            .WithDescription("Same body as /v1/images/generations. `Idempotency-Key` makes a retried create return the same job; " +
+                "`Cancel-After: N` cancels the job if it is not done N seconds after it was accepted.")
+            .Accepts<ImageGenerationRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/{id}", Get)
+            .WithName("GetJob")
+            .WithSummary("The job's state, queue position, step/total, ETA, timings, warnings and result links.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/events", Events)
+            .WithName("JobEvents")
+            .WithSummary("Server-Sent Events: queued, one progress per step, then succeeded, failed or canceled.")
+            .WithDescription("Each event has an id; reconnect with `Last-Event-ID` to resume after it.")
+            .Produces<JobEventData>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/images/{index:int}", Image)
+            .WithName("GetJobImage")
+            .WithSummary("Image k (0-based) of a succeeded job, as PNG with its provenance in text chunks.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", Cancel)
+            .WithName("CancelJob")
+            .WithSummary("Cancels a job: a queued one at once (200), a running one at its next step boundary (202).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, GenerationQueue queue, TimeProvider time,
+        [FromHeader(Name = "Prefer")] string? prefer)
+    {
+        var submission = submitter.Submit(http, request, "jobs");
+        if (submission.Invalid is { } invalid) return invalid;
+        if (submission.Problem is { } problem) return problem;
+        var job = submission.Job!;
+        if (submission.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (PreferredWait(prefer) is { } wait)
+        {
+            http.Response.Headers["Preference-Applied"] = $"wait={wait}";
+            await Task.WhenAny(job.Completion, Task.Delay(TimeSpan.FromSeconds(wait), http.RequestAborted));
+            http.RequestAborted.ThrowIfCancellationRequested();
+        }
+        var response = Describe(job, queue, http.Request, time);
+        return job.IsFinished ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
+    }
+
+    private static Results<Ok<JobResponse>, ProblemHttpResult> Get(string id, HttpRequest request, JobStore store, GenerationQueue queue,
+        TimeProvider time) =>
+        store.TryGet(id, out var job) ? TypedResults.Ok(Describe(job, queue, request, time)) : NotFound(id);
+
+    private static Results<ServerSentEventsResult<JobEventData>, ProblemHttpResult> Events(string id, HttpRequest request, JobStore store,
+        [FromHeader(Name = LastEventIdHeader)] string? lastEventId)
+    {
+        if (!store.TryGet(id, out var job)) return NotFound(id);
+        var after = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        return TypedResults.ServerSentEvents(Stream(job, after, request.HttpContext.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JobEventData>> Stream(Job job, long after, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var entry in job.Events.ReadAsync(after, cancellation))
+            yield return new SseItem<JobEventData>(entry.Data, entry.Type) { EventId = entry.Id.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    private static Results<FileContentHttpResult, ProblemHttpResult> Image(string id, int index, JobStore store)
+    {
+        if (!store.TryGet(id, out var job)) return NotFound(id);
+        if (job.State != JobState.Succeeded)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No images",
+                detail: $"Job {id} is {job.State.ToString().ToLowerInvariant()}; images exist once it has succeeded.");
+        var images = job.Images;
+        if (index < 0 || index >= images.Count)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
+                detail: $"Job {id} has images 0 to {images.Count - 1}, not {index}.");
+        return TypedResults.File(images[index], "image/png", $"{id}-{index}.png");
+    }
+
+    private static Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult> Cancel(string id, HttpRequest request, JobStore store,
+        GenerationQueue queue, TimeProvider time)
+    {
+        if (!store.TryGet(id, out var job)) return NotFound(id);
+        if (job.IsFinished)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
+                detail: $"Job {id} is already {job.State.ToString().ToLowerInvariant()}.");
+        var state = job.RequestCancel("Canceled by the client.", time.GetUtcNow());
+        var response = Describe(job, queue, request, time);
+        return state == JobState.Canceled ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
+    }
+
+    /// <summary>The problem a synchronous request answers with when its job did not succeed.</summary>
+    internal static ProblemHttpResult Unsuccessful(JobSnapshot job)
+    {
+        var (status, title) = (job.State, job.ErrorCode) switch
+        {
+            (JobState.Failed, "timeout") => (StatusCodes.Status504GatewayTimeout, "Job timed out"),
+            (JobState.Failed, "circuit_open") => (StatusCodes.Status503ServiceUnavailable, "Device unavailable"),
+            (JobState.Failed, _) => (StatusCodes.Status500InternalServerError, "Generation failed"),
+            (_, _) when job.Error == DeviceWorker.ShutdownQueuedReason || job.Error == DeviceWorker.ShutdownRunningReason =>
+                (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
+            _ => (StatusCodes.Status409Conflict, "Job canceled"),
+        };
+        return TypedResults.Problem(statusCode: status, title: title, detail: job.Error,
+            extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["code"] = job.ErrorCode });
+    }
+
+    internal static string ImageUrl(HttpRequest request, string id, int index) => $"{Base(request)}/v1/jobs/{id}/images/{index}";
+
+    private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private static JobResponse Describe(Job job, GenerationQueue queue, HttpRequest request, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var s = job.Snapshot(now);
+        var self = $"{Base(request)}/v1/jobs/{s.Id}";
+        return new JobResponse
+        {
+            Id = s.Id,
+            State = s.State,
+            Model = new JobModel(s.ModelId, s.ModelVersion),
+            Input = new JobInput(s.Spec.Prompt, s.Spec.NegativePrompt, s.Spec.ImageCount, $"{s.Spec.Width}x{s.Spec.Height}", s.Spec.Seed,
+                s.Spec.Steps, s.Spec.Guidance),
+            QueuePosition = s.State == JobState.Queued ? queue.PositionOf(job) : null,
+            Step = s.Step,
+            TotalSteps = s.TotalSteps,
+            EtaSeconds = s.EtaSeconds,
+            CreatedAt = s.CreatedAt,
+            StartedAt = s.StartedAt,
+            FinishedAt = s.FinishedAt,
+            Timings = new JobTimings(
+                s.StartedAt is { } started ? (started - s.CreatedAt).TotalMilliseconds : null,
+                s.StartedAt is { } start ? ((s.FinishedAt ?? now) - start).TotalMilliseconds : null),
+            Warnings = s.Warnings,
+            Error = s.ErrorCode is { } code ? new JobError(code, s.Error ?? "") : null,
+            Images = Enumerable.Range(0, s.ImageCount).Select(k => ImageUrl(request, s.Id, k)).ToList(),
+            Links = new JobLinks(self, self + "/events"),
+        };
+    }
+
+    private static int? PreferredWait(string? prefer)
+    {
+        foreach (var part in (prefer ?? "").Split(',', ';'))
+        {
+            var pair = part.Trim().Split('=', 2);
+            if (pair.Length == 2 && pair[0].Trim().Equals("wait", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(pair[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+                return Math.Min(seconds, MaxPreferWaitSeconds);
+        }
+        return null;
+    }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found",
+            detail: $"No job '{id}': it never existed or was evicted after its retention period.");
+}

@@ -1,0 +1,204 @@
+namespace TeEFusion.Service.Jobs;
+
+/// <summary>
+/// One generation request and its life: queued → running → succeeded, failed or canceled. Thread-safe: endpoints
+/// read and cancel it while the device worker advances it. Every transition appends to <see cref="Events"/>, and a
+/// final one completes <see cref="Completion"/>.
+/// </summary>
+public sealed class Job
+{
+    private readonly object _gate = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _warnings = [];
+    private IReadOnlyList<byte[]> _images = [];
+    private DateTimeOffset? _startedAt;
+    private DateTimeOffset? _finishedAt;
+    private int _step;
+    private string? _errorCode;
+    private string? _error;
+    private string? _cancelRequest;
+
+    public Job(string id, JobSpec spec, DateTimeOffset createdAt, string? modelId, string? modelVersion)
+    {
+        Id = id;
+        Spec = spec;
+        CreatedAt = createdAt;
+        ModelId = modelId;
+        ModelVersion = modelVersion;
+        TotalSteps = spec.Steps;
+    }
+
+    public string Id { get; }
+
+    public JobSpec Spec { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public string? ModelId { get; }
+
+    public string? ModelVersion { get; }
+
+    public int TotalSteps { get; }
+
+    /// <summary>When the job must have finished (per-job timeout or the client's Cancel-After); null for none.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>True when <see cref="Deadline"/> came from the client (it cancels) rather than the service's timeout (it fails).</summary>
+    public bool DeadlineFromClient { get; init; }
+
+    /// <summary>Order of arrival in the queue, for queue positions.</summary>
+    public long Sequence { get; internal set; }
+
+    public JobEventLog Events { get; } = new();
+
+    /// <summary>Completes when the job reaches a final state.</summary>
+    public Task Completion => _completion.Task;
+
+    public JobState State { get; private set; } = JobState.Queued;
+
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Canceled;
+
+    /// <summary>The reason given when cancellation was asked for a running job; the worker ends it at the next step boundary.</summary>
+    public string? CancelRequest
+    {
+        get { lock (_gate) return _cancelRequest; }
+    }
+
+    /// <summary>The PNGs, in order; empty until the job succeeds.</summary>
+    public IReadOnlyList<byte[]> Images
+    {
+        get { lock (_gate) return _images; }
+    }
+
+    /// <summary>Bytes held by <see cref="Images"/>.</summary>
+    public long ImageBytes
+    {
+        get { lock (_gate) return _images.Sum(i => (long)i.Length); }
+    }
+
+    public DateTimeOffset? FinishedAt
+    {
+        get { lock (_gate) return _finishedAt; }
+    }
+
+    public DateTimeOffset? StartedAt
+    {
+        get { lock (_gate) return _startedAt; }
+    }
+
+    /// <summary>Records the queued event with the position the job entered at.</summary>
+    internal void Enqueued(int position)
+    {
+        lock (_gate) Events.Append("queued", Data(position));
+    }
+
+    /// <summary>queued → running; false when the job was already ended (canceled while queued).</summary>
+    public bool TryStart(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (State != JobState.Queued) return false;
+            State = JobState.Running;
+            _startedAt = now;
+            return true;
+        }
+    }
+
+    /// <summary>Records <paramref name="step"/> completed steps of <see cref="TotalSteps"/>.</summary>
+    public void ReportProgress(int step, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (State != JobState.Running) return;
+            _step = step;
+            Events.Append("progress", Data(eta: Eta(now)));
+        }
+    }
+
+    public void AddWarnings(IEnumerable<string> warnings)
+    {
+        lock (_gate)
+        {
+            foreach (var w in warnings)
+            {
+                if (!_warnings.Contains(w)) _warnings.Add(w);
+            }
+        }
+    }
+
+    public bool TrySucceed(IReadOnlyList<byte[]> images, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (IsFinished) return false;
+            _images = images;
+            return Finish(JobState.Succeeded, now, Data(images: images.Count));
+        }
+    }
+
+    /// <summary>Ends the job as failed; <paramref name="code"/> is a short cause (e.g. device_error, timeout) that telemetry also uses.</summary>
+    public bool TryFail(string code, string message, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (IsFinished) return false;
+            _errorCode = code;
+            _error = message;
+            return Finish(JobState.Failed, now, Data(error: message));
+        }
+    }
+
+    /// <summary>
+    /// Ends a queued job at once; for a running one it records the request, and the worker calls
+    /// <see cref="TryCancel"/> at the next step boundary. Returns the state afterwards.
+    /// </summary>
+    public JobState RequestCancel(string reason, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (State == JobState.Queued) TryCancel(reason, now);
+            else if (State == JobState.Running) _cancelRequest ??= reason;
+            return State;
+        }
+    }
+
+    public bool TryCancel(string reason, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (IsFinished) return false;
+            _errorCode = "canceled";
+            _error = reason;
+            return Finish(JobState.Canceled, now, Data(reason: reason));
+        }
+    }
+
+    public JobSnapshot Snapshot(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return new JobSnapshot(Id, Spec, State, CreatedAt, _startedAt, _finishedAt, _step, TotalSteps, Eta(now),
+                _warnings.ToArray(), _errorCode, _error, _images.Count, ModelId, ModelVersion);
+        }
+    }
+
+    private bool Finish(JobState state, DateTimeOffset now, JobEventData data)
+    {
+        State = state;
+        _finishedAt = now;
+        Events.Append(state.ToString().ToLowerInvariant(), data with { State = state });
+        _completion.TrySetResult();
+        return true;
+    }
+
+    // Remaining steps at the pace seen so far; nothing to go on before the first step.
+    private double? Eta(DateTimeOffset now)
+    {
+        if (State != JobState.Running || _step == 0 || _startedAt is not { } started) return null;
+        var perStep = (now - started).TotalSeconds / _step;
+        return Math.Round(perStep * (TotalSteps - _step), 3);
+    }
+
+    private JobEventData Data(int? position = null, double? eta = null, string? error = null, string? reason = null, int images = 0) =>
+        new(Id, State, _step, TotalSteps, position, eta, error, reason, images);
+}

@@ -1,0 +1,19 @@
+namespace TeEFusion.Service.Jobs;
+
+/// <summary>A consistent copy of a job's state at one moment, for responses.</summary>
+public sealed record JobSnapshot(
+    string Id,
+    JobSpec Spec,
+    JobState State,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    int Step,
+    int TotalSteps,
+    double? EtaSeconds,
+    IReadOnlyList<string> Warnings,
+    string? ErrorCode,
+    string? Error,
+    int ImageCount,
+    string? ModelId,
+    string? ModelVersion);

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Health;
+using TeEFusion.Service.Models;
+using TeEFusion.Service.Options;
+using TeEFusion.Service.Security;
+using TeEFusion.Service.Telemetry;
+using TeEFusion.Service.Worker;
+
+namespace TeEFusion.Service.Jobs;
+
+/// <summary>
+/// Turns a request into a queued job for both the synchronous and the asynchronous endpoints: refuses while draining
+/// or without a model (503), validates against Limits (400 listing each field), applies Idempotency-Key and
+/// Cancel-After, and enqueues without waiting (429 + Retry-After when the queue is full).
+/// </summary>
+public sealed class JobSubmitter(
+    ModelHost model,
+    JobStore store,
+    GenerationQueue queue,
+    ServiceHealth health,
+    IOptions<LimitsOptions> limits,
+    IOptions<WorkerOptions> worker,
+    IOptions<QueueOptions> queueOptions,
+    TimeProvider time,
+    ILogger<JobSubmitter> logger)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string CancelAfterHeader = "Cancel-After";
+    private const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>Submits a request; <paramref name="route"/> names the endpoint, so that one key used on both endpoints makes two jobs.</summary>
+    public Submission Submit(HttpContext http, ImageGenerationRequest request, string route)
+    {
+        if (health.Draining) return Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.");
+        if (model.Pipeline is not { } pipeline)
+        {
+            var detail = model.State == ModelHostState.Loading ? "The model is still loading; retry shortly." : model.Error;
+            return Refuse(http, StatusCodes.Status503ServiceUnavailable, "Model unavailable", detail);
+        }
+        var spec = ImageGenerationRequestValidator.Validate(request, limits.Value, pipeline, out var errors);
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (key.Length > MaxIdempotencyKeyLength) errors[IdempotencyKeyHeader] = [$"At most {MaxIdempotencyKeyLength} characters."];
+        var cancelAfter = ReadCancelAfter(http, errors);
+        if (spec is null || errors.Count > 0) return new Submission(null, false, TypedResults.ValidationProblem(errors), null);
+
+        var now = time.GetUtcNow();
+        var timeout = now.AddSeconds(worker.Value.JobTimeoutSeconds);
+        var clientDeadline = cancelAfter is { } seconds ? now.AddSeconds(seconds) : (DateTimeOffset?)null;
+        var creation = store.Create(key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route), () =>
+            new Job("job_" + Guid.CreateVersion7().ToString("N"), spec, now, pipeline.ModelId, pipeline.ModelVersion)
+            {
+                Deadline = clientDeadline < timeout ? clientDeadline : timeout,
+                DeadlineFromClient = clientDeadline < timeout,
+            });
+        switch (creation.Outcome)
+        {
+            case JobCreationOutcome.KeyReused:
+                return Refuse(http, StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
+                    $"The {IdempotencyKeyHeader} '{key}' was already used with a different request body.");
+            case JobCreationOutcome.Existing:
+                return new Submission(creation.Job, true, null, null);
+        }
+
+        var job = creation.Job!;
+        using var activity = ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id);
+        if (!queue.TryEnqueue(job))
+        {
+            store.Remove(job.Id);
+            return health.Draining
+                ? Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.")
+                : Refuse(http, StatusCodes.Status429TooManyRequests, "Queue full",
+                    $"All {queue.Capacity} queue places are taken; retry after {queueOptions.Value.RetryAfterSeconds} s.");
+        }
+        logger.LogInformation("Job {JobId} queued: {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
+            spec.ImageCount, spec.Width, spec.Height, spec.Steps, spec.Seed);
+        return new Submission(job, false, null, null);
+    }
+
+    // Cancel-After: whole seconds from now after which the client no longer wants the result.
+    private static int? ReadCancelAfter(HttpContext http, Dictionary<string, string[]> errors)
+    {
+        var text = http.Request.Headers[CancelAfterHeader].ToString();
+        if (text.Length == 0) return null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0) return seconds;
+        errors[CancelAfterHeader] = [$"Must be a positive whole number of seconds, got '{text}'."];
+        return null;
+    }
+
+    private Submission Refuse(HttpContext http, int status, string title, string? detail)
+    {
+        if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
+            http.Response.Headers.RetryAfter = queueOptions.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return new Submission(null, false, null, TypedResults.Problem(statusCode: status, title: title, detail: detail));
+    }
+
+    // Keys are per caller: two API keys may pick the same idempotency key without seeing each other's jobs.
+    private static string ScopedKey(HttpContext http, string route, string key)
+    {
+        var (_, credential) = ApiCredential.Read(http.Request);
+        var caller = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential ?? ""))).AsSpan(0, 16);
+        return $"{caller}:{route}:{key}";
+    }
+
+    private static string Fingerprint(ImageGenerationRequest request, string route) => route + ":" + JsonSerializer.Serialize(request);
+}

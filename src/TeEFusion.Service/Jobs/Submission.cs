@@ -1,0 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace TeEFusion.Service.Jobs;
+
+/// <summary>The outcome of a submission: a queued (or replayed) job, or the problem to answer with.</summary>
+public sealed record Submission(Job? Job, bool Replayed, ValidationProblem? Invalid, ProblemHttpResult? Problem);

@@ -1,0 +1,259 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Sampling;
+using TeEFusion.Service.Jobs;
+using static TorchSharp.torch;
+
+namespace TeEFusion.Service.Worker;
+
+/// <summary>
+/// Continuous batching at step level. Running jobs are grouped by resolution bucket; each <see cref="StepNext"/>
+/// advances every image of one bucket by one denoising step in one batched sampler call (each row with its own σ,
+/// step index, seed, guidance and negative prompt), retires the jobs that reached σ = 0 to decode and PNG, and
+/// drops canceled or overdue jobs. New jobs join between steps (<see cref="Admit"/>). Synchronous and bound to one
+/// thread: every tensor operation runs inside a dispose scope on the caller's thread.
+/// </summary>
+/// <param name="pipeline">The loaded model; only this engine's thread runs it.</param>
+/// <param name="maxBatchSize">Images in flight, and the fixed row count of every batched forward (padded), so that an
+/// image is byte-identical whether its job ran alone or in a full batch. 1 runs one job at a time, unpadded.</param>
+/// <param name="device">The resilience pipeline (circuit breaker) every step and decode runs through.</param>
+/// <param name="faults">The fault-injection seam, consulted before each step.</param>
+/// <param name="instruments">Spans and metrics.</param>
+/// <param name="time">The clock for deadlines and timings.</param>
+/// <param name="logger">Logs with the job id in scope.</param>
+public sealed class BatchEngine(
+    SD3Pipeline pipeline,
+    int maxBatchSize,
+    ResiliencePipeline device,
+    DeviceFaultHook faults,
+    WorkerInstruments instruments,
+    TimeProvider time,
+    ILogger logger) : IDisposable
+{
+    private readonly List<JobRun> _runs = [];
+    private readonly IFlowMatchSampler _sampler = pipeline.CreateSampler(pipeline.DefaultSampler);
+    private int _turn;
+
+    public int ActiveJobs => _runs.Count;
+
+    public int ActiveImages => _runs.Sum(r => r.ImageCount);
+
+    /// <summary>True when the job's images fit beside those in flight (a job larger than the batch runs alone).</summary>
+    public bool CanAdmit(Job job) => _runs.Count == 0 || ActiveImages + job.Spec.ImageCount <= maxBatchSize;
+
+    /// <summary>Starts a queued job: encodes its prompt once for all its images and draws each image's noise.</summary>
+    public void Admit(Job job)
+    {
+        if (!job.TryStart(time.GetUtcNow())) return;
+        using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        instruments.QueueWait(job, time.GetUtcNow());
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var spec = job.Spec;
+            var requests = Enumerable.Range(0, spec.ImageCount).Select(k => pipeline.Resolve(new GenerationRequest(spec.Prompt)
+            {
+                NegativePrompt = spec.NegativePrompt,
+                Seed = spec.SeedOf(k),
+                Steps = spec.Steps,
+                Guidance = spec.Guidance,
+                Width = spec.Width,
+                Height = spec.Height,
+            })).ToList();
+            // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
+            var prepared = pipeline.Tokenize([requests[0]]);
+            var prompts = pipeline.EncodePrompts(prepared);
+            var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
+            var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Steps);
+            _runs.Add(new JobRun(job, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList()));
+            logger.LogInformation("Job {JobId} started: {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id, spec.ImageCount,
+                spec.Width, spec.Height, spec.Steps);
+        }
+        catch (Exception ex)
+        {
+            Fail(job, "encode_error", $"Encoding the prompt failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Ends canceled and overdue jobs, then advances the next bucket (round robin) by one step.</summary>
+    public void StepNext()
+    {
+        DropEnded();
+        if (_runs.Count == 0) return;
+        var buckets = _runs.Select(r => r.Bucket).Distinct().ToList();
+        var bucket = buckets[_turn++ % buckets.Count];
+        var group = _runs.Where(r => r.Bucket == bucket).ToList();
+        var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
+
+        var failed = new HashSet<JobRun>();
+        using (instruments.StepActivity(group.Select(r => r.Job.Id), rows.Count, bucket))
+            Step(rows, failed, Math.Max(maxBatchSize, rows.Count));
+
+        var now = time.GetUtcNow();
+        foreach (var run in group)
+        {
+            if (failed.Contains(run))
+            {
+                Remove(run);
+                continue;
+            }
+            run.Step++;
+            run.Job.ReportProgress(run.Step, now);
+            if (run.Done) Retire(run);
+        }
+    }
+
+    /// <summary>Ends every running job as canceled (shutdown past the drain timeout).</summary>
+    public void CancelAll(string reason)
+    {
+        foreach (var run in _runs.ToList())
+        {
+            run.Job.TryCancel(reason, time.GetUtcNow());
+            Remove(run);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var run in _runs) run.Dispose();
+        _runs.Clear();
+    }
+
+    // One batched step of `rows` padded to `width` rows. On out-of-memory the rows are split in halves, each retried
+    // at half the width, down to single rows.
+    private void Step(List<SampleRow> rows, HashSet<JobRun> failed, int width)
+    {
+        try
+        {
+            device.Execute(() => StepRows(rows, width));
+        }
+        catch (Exception ex) when (DeviceOutOfMemoryException.Matches(ex) && rows.Count > 1)
+        {
+            logger.LogWarning("Out of device memory with {Rows} rows; splitting the batch in two and retrying", rows.Count);
+            instruments.Failure("out_of_memory_split");
+            var half = rows.Count / 2;
+            var halfWidth = (width + 1) / 2;
+            Step(rows[..half], failed, Math.Max(halfWidth, half));
+            Step(rows[half..], failed, Math.Max(halfWidth, rows.Count - half));
+        }
+        catch (Exception ex)
+        {
+            var (code, message) = Describe(ex, "denoising step");
+            foreach (var run in rows.Select(r => r.Run).Distinct())
+            {
+                if (failed.Add(run)) Fail(run.Job, code, message, ex);
+            }
+        }
+    }
+
+    // The forward always has `width` rows, padded with copies of the first: CPU and GPU kernels pick their blocking by
+    // shape, so a row's result changes in the last bits with the batch size, but not with its neighbours or its
+    // position. A fixed width makes every image byte-identical whether its job ran alone or in a full batch.
+    private void StepRows(List<SampleRow> real, int width)
+    {
+        faults.Check(real.Select(r => r.Run.Job.Id).ToList());
+        var rows = real.Concat(Enumerable.Repeat(real[0], width - real.Count)).ToList();
+        var started = time.GetTimestamp();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var latents = cat(rows.Select(r => r.Run.Latent(r.Image)).ToArray(), 0);             // (B, C, h, w)
+        var conditioning = new SamplingConditioning(
+            new PromptEmbeddings(cat(rows.Select(r => r.Run.PromptHidden).ToArray(), 0),      // (B, T, D)
+                cat(rows.Select(r => r.Run.PromptPooled).ToArray(), 0)),                      // (B, P)
+            new PromptEmbeddings(cat(rows.Select(r => r.Run.NegativeHidden).ToArray(), 0),    // (B, T, D)
+                cat(rows.Select(r => r.Run.NegativePooled).ToArray(), 0)),                    // (B, P)
+            rows.Select(r => r.Run.Job.Spec.Guidance).ToArray());
+        var input = new SamplerStepInput(latents,
+            rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step]).ToArray(),
+            rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
+            rows.Select(r => r.Run.Step).ToArray(),
+            conditioning);
+        var next = _sampler.Step(input).Latents;                                               // (B, C, h, w)
+        for (var i = 0; i < real.Count; i++)
+            real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
+        instruments.Step(real.Count, time.GetElapsedTime(started));
+    }
+
+    private void Retire(JobRun run)
+    {
+        var job = run.Job;
+        using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        try
+        {
+            IReadOnlyList<byte[]> pngs = [];
+            device.Execute(() =>
+            {
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
+                // image must not depend on how many siblings it has.
+                Tensor images;
+                using (instruments.PhaseActivity("decode", job.Id))
+                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
+                using (instruments.PhaseActivity("encode_png", job.Id))
+                    pngs = pipeline.EncodePng(images, run.Requests);
+            });
+            job.AddWarnings(run.Warnings);
+            if (job.TrySucceed(pngs, time.GetUtcNow()))
+            {
+                instruments.Succeeded(job);
+                logger.LogInformation("Job {JobId} succeeded: {Images} image(s)", job.Id, pngs.Count);
+            }
+        }
+        catch (Exception ex)
+        {
+            var (code, message) = Describe(ex, "decoding");
+            Fail(job, code, message, ex);
+        }
+        Remove(run);
+    }
+
+    private void DropEnded()
+    {
+        var now = time.GetUtcNow();
+        foreach (var run in _runs.ToList())
+        {
+            var job = run.Job;
+            if (job.CancelRequest is { } reason)
+            {
+                if (job.TryCancel(reason, now)) logger.LogInformation("Job {JobId} canceled at step {Step}: {Reason}", job.Id, run.Step, reason);
+            }
+            else if (job.Deadline is { } deadline && now >= deadline)
+            {
+                Expire(job, now);
+            }
+            if (job.IsFinished) Remove(run);
+        }
+    }
+
+    /// <summary>Ends a job whose deadline passed: canceled for a client's Cancel-After, failed for the service's timeout.</summary>
+    public void Expire(Job job, DateTimeOffset now)
+    {
+        if (job.DeadlineFromClient) job.TryCancel("The client's Cancel-After deadline passed.", now);
+        else if (job.TryFail("timeout", "The job did not finish within the service's job timeout (Worker:JobTimeoutSeconds).", now))
+            instruments.Failure("timeout");
+    }
+
+    private void Fail(Job job, string code, string message, Exception ex)
+    {
+        if (!job.TryFail(code, message, time.GetUtcNow())) return;
+        instruments.Failure(code);
+        logger.LogError(ex, "Job {JobId} failed ({Cause}): {Message}", job.Id, code, message);
+    }
+
+    private static (string Code, string Message) Describe(Exception ex, string phase) => ex switch
+    {
+        BrokenCircuitException => ("circuit_open", $"The device is failing repeatedly, so the {phase} was not attempted (circuit breaker open)."),
+        _ when DeviceOutOfMemoryException.Matches(ex) => ("out_of_memory", $"The device ran out of memory in the {phase}, even for one image."),
+        _ => ("device_error", $"The {phase} failed: {ex.GetType().Name}: {ex.Message}"),
+    };
+
+    private void Remove(JobRun run)
+    {
+        _runs.Remove(run);
+        run.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Telemetry;
+
+namespace TeEFusion.Service.Worker;
+
+/// <summary>What the worker records into <see cref="ServiceTelemetry"/>: spans tagged with job ids, and the worker metrics.</summary>
+public sealed class WorkerInstruments(ServiceTelemetry telemetry)
+{
+    public void QueueWait(Job job, DateTimeOffset now) => telemetry.QueueWait.Record((now - job.CreatedAt).TotalMilliseconds);
+
+    public void Step(int rows, TimeSpan elapsed)
+    {
+        telemetry.BatchSize.Record(rows);
+        telemetry.StepDuration.Record(elapsed.TotalMilliseconds);
+    }
+
+    public void Succeeded(Job job) => telemetry.ImagesGenerated.Add(job.Spec.ImageCount);
+
+    public void Failure(string cause) => telemetry.RecordFailure(cause);
+
+    /// <summary>A span for one batched step, listing the jobs it advanced.</summary>
+    public Activity? StepActivity(IEnumerable<string> jobIds, int rows, (int Width, int Height) bucket)
+    {
+        var activity = ServiceTelemetry.ActivitySource.StartActivity("batch step");
+        if (activity is null) return null;
+        activity.SetTag(ServiceTelemetry.JobIdTag, string.Join(",", jobIds));
+        activity.SetTag("teefusion.batch.rows", rows);
+        activity.SetTag("teefusion.bucket", $"{bucket.Width}x{bucket.Height}");
+        return activity;
+    }
+
+    /// <summary>A span for one phase of one job (decode, encode_png).</summary>
+    public Activity? PhaseActivity(string phase, string jobId) =>
+        ServiceTelemetry.ActivitySource.StartActivity(phase)?.SetTag(ServiceTelemetry.JobIdTag, jobId);
+}
