@@ -61,8 +61,8 @@ public sealed record TransformerBenchReport(
                         "`× student` = median / the student's median at the same dtype and batch (≈2 expected for CFG, ≈6 for the reflective samplers); " +
                         "`cpu ms/step` and `cpu × student` do the same with the process's CPU time (all threads), which other load on the machine disturbs far less than wall time.");
         if (Machine.Device.StartsWith("cpu", StringComparison.Ordinal))
-            text.AppendLine("- **Noise:** measured on a shared 2-core CPU while other jobs were running; treat every number as ±30%. " +
-                            "These are CPU numbers only: GPU numbers must be measured on a GPU with the CUDA build.");
+            text.AppendLine("- **Noise:** CPU timings on a 2-core machine vary by up to ±30% between runs (more when other work shares the cores; " +
+                            "the CPU-time columns are the steadier ones then). These are CPU numbers only: GPU numbers must be measured on a GPU with the CUDA build.");
         text.AppendLine();
         text.AppendLine("| sampler | dtype | batch | passes/sample | passes/step | median ms/step | min ms | max ms | warmup | repeats | ms/pass | × student | cpu ms/step | cpu × student |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
