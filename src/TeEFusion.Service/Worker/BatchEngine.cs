@@ -16,8 +16,9 @@ namespace TeEFusion.Service.Worker;
 /// thread: every tensor operation runs inside a dispose scope on the caller's thread.
 /// </summary>
 /// <param name="pipeline">The loaded model; only this engine's thread runs it.</param>
-/// <param name="maxBatchSize">Images in flight, and the fixed row count of every batched forward (padded), so that an
-/// image is byte-identical whether its job ran alone or in a full batch. 1 runs one job at a time, unpadded.</param>
+/// <param name="maxBatchSize">Images in flight. 1 runs one job at a time, unpadded.</param>
+/// <param name="padToMaxBatchSize">Pad every batched forward to <paramref name="maxBatchSize"/> rows, so that an image is
+/// byte-identical whether its job ran alone or in a full batch.</param>
 /// <param name="device">The resilience pipeline (circuit breaker) every step and decode runs through.</param>
 /// <param name="faults">The fault-injection seam, consulted before each step.</param>
 /// <param name="instruments">Spans and metrics.</param>
@@ -26,6 +27,7 @@ namespace TeEFusion.Service.Worker;
 public sealed class BatchEngine(
     SD3Pipeline pipeline,
     int maxBatchSize,
+    bool padToMaxBatchSize,
     ResiliencePipeline device,
     DeviceFaultHook faults,
     WorkerInstruments instruments,
@@ -90,7 +92,7 @@ public sealed class BatchEngine(
 
         var failed = new HashSet<JobRun>();
         using (instruments.StepActivity(group.Select(r => r.Job.Id), rows.Count, bucket))
-            Step(rows, failed, Math.Max(maxBatchSize, rows.Count));
+            Step(rows, failed, padToMaxBatchSize ? Math.Max(maxBatchSize, rows.Count) : rows.Count);
 
         var now = time.GetUtcNow();
         foreach (var run in group)

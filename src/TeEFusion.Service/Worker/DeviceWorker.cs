@@ -82,7 +82,7 @@ public sealed class DeviceWorker(
             return;
         }
         var maxBatch = _batching.Enabled ? _batching.MaxBatchSize : 1;
-        using var engine = new BatchEngine(pipeline, maxBatch, resilience.GetPipeline(ResiliencePipelineName), faults,
+        using var engine = new BatchEngine(pipeline, maxBatch, _batching.PadToMaxBatchSize, resilience.GetPipeline(ResiliencePipelineName), faults,
             new WorkerInstruments(telemetry), time, logger);
         logger.LogInformation("Device worker running: batches of up to {MaxBatch} image(s), {MaxWait} ms gathering", maxBatch,
             _batching.MaxWaitMilliseconds);

@@ -10,7 +10,7 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
 {
     private static int _ids;
 
-    private BatchEngine Engine(int maxBatch, DeviceFaultHook? faults = null) => new(fixture.Pipeline, maxBatch, ResiliencePipeline.Empty,
+    private BatchEngine Engine(int maxBatch, DeviceFaultHook? faults = null, bool pad = true) => new(fixture.Pipeline, maxBatch, pad, ResiliencePipeline.Empty,
         faults ?? new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance);
 
     private static Job NewJob(string prompt, long seed, int steps = 4, double guidance = 5, string negative = "", int n = 1, int size = 32) =>
@@ -54,6 +54,33 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
         Assert.Equal(Alone("a green tree", 33, 4, 1), c.Images[0]);
         Assert.NotEqual(a.Images[0], b.Images[0]);
         Assert.NotEqual(b.Images[0], c.Images[0]);
+    }
+
+    [Fact]
+    public void WithoutPaddingImagesAreRepeatableAndWithinOneLevelOfThePaddedOnes()
+    {
+        byte[] Run(bool pad)
+        {
+            using var engine = Engine(8, pad: pad);
+            var job = NewJob("a quiet harbour", 7);
+            engine.Admit(job);
+            RunToEnd(engine);
+            Assert.Equal(JobState.Succeeded, job.State);
+            return job.Images[0];
+        }
+
+        var unpadded = Run(pad: false);
+        Assert.Equal(unpadded, Run(pad: false));
+        using var a = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(unpadded);
+        using var b = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(Run(pad: true));
+        var largest = 0;
+        for (var y = 0; y < a.Height; y++)
+        for (var x = 0; x < a.Width; x++)
+        {
+            var (p, q) = (a[x, y], b[x, y]);
+            largest = Math.Max(largest, Math.Max(Math.Abs(p.R - q.R), Math.Max(Math.Abs(p.G - q.G), Math.Abs(p.B - q.B))));
+        }
+        Assert.True(largest <= 1, $"unpadded and padded images differ by {largest} levels");
     }
 
     [Fact]
