@@ -20,7 +20,7 @@ public sealed class ServiceProcess : IDisposable
     {
         _process = process;
         Address = address;
-        // A bench stopped by SIGTERM or Ctrl+C must not leave its service running.
+        // A bench stopped by SIGTERM or Ctrl+C must not leave its service running (best effort: a SIGTERM test still left it running).
         AppDomain.CurrentDomain.ProcessExit += OnExit;
         Console.CancelKeyPress += OnExit;
     }
