@@ -8,7 +8,8 @@ namespace TeEFusion.Cli.Commands;
 
 /// <summary>
 /// `teefusion bench transformer`: ms per sampler step for the student and the CFG teachers;
-/// `teefusion bench generate`: ms per image end to end, per phase, with memory.
+/// `teefusion bench generate`: ms per image end to end, per phase, with memory;
+/// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory).
 /// </summary>
 internal static class BenchCommand
 {
@@ -17,6 +18,90 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks (timings, not tests); see bench/README.md.");
         command.Subcommands.Add(Transformer());
         command.Subcommands.Add(Generate());
+        command.Subcommands.Add(Service());
+        return command;
+    }
+
+    private static Command Service()
+    {
+        var d = new ServiceBenchSettings();
+        var preset = new Option<string>("--preset") { Description = "Random preset of the load and overhead cells.", DefaultValueFactory = _ => d.Preset };
+        var size = new Option<string>("--size") { Description = "Image size WxH of the load and overhead cells.", DefaultValueFactory = _ => $"{d.Width}x{d.Height}" };
+        var steps = Int("--steps", "Steps per image in the load and overhead cells.", d.Steps);
+        var concurrency = List("--concurrency", "Concurrent clients per load cell, e.g. 1,4,16.", string.Join(",", d.Concurrency));
+        var requests = Int("--requests", "Requests per load cell.", d.Requests);
+        var warmup = Int("--warmup", "Untimed requests after each service start.", d.Warmup);
+        var cellSeconds = Int("--cell-seconds", "Time limit of one load cell.", d.CellSeconds);
+        var maxBatch = Int("--max-batch", "Batching:MaxBatchSize of the batching-on cells.", d.MaxBatchSize);
+        var overheadRepeats = Int("--overhead-repeats", "Timed pairs (HTTP request, in-process Generate) of the overhead cell.", d.OverheadRepeats);
+        var memoryPreset = new Option<string>("--memory-preset") { Description = "Random preset of the memory run.", DefaultValueFactory = _ => d.MemoryPreset };
+        var memorySize = new Option<string>("--memory-size") { Description = "Image size WxH of the memory run.", DefaultValueFactory = _ => $"{d.MemoryWidth}x{d.MemoryHeight}" };
+        var memorySteps = Int("--memory-steps", "Steps per image in the memory run.", d.MemorySteps);
+        var memoryConcurrency = Int("--memory-concurrency", "Concurrent clients of the memory run.", d.MemoryConcurrency);
+        var memoryBaseline = Int("--memory-baseline", "Requests before the baseline RSS reading.", d.MemoryBaseline);
+        var memoryRequests = Int("--memory-requests", "Requests in all before the final RSS reading.", d.MemoryRequests);
+        var memorySeconds = Int("--memory-seconds", "Time limit of the memory run.", d.MemorySeconds);
+        var serviceDll = new Option<string?>("--service-dll") { Description = "TeEFusion.Service.dll to run (default: the one built in this repository)." };
+        var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/service-cpu.json)." };
+
+        var command = new Command("service", "Benchmark the real service over loopback HTTP: load (batching on/off), overhead vs the pipeline, memory over many requests.")
+        {
+            preset, size, steps, concurrency, requests, warmup, cellSeconds, maxBatch, overheadRepeats, memoryPreset, memorySize, memorySteps,
+            memoryConcurrency, memoryBaseline, memoryRequests, memorySeconds, serviceDll, output,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            try
+            {
+                var (width, height) = GenerateBenchSettings.ParseSize(parse.GetValue(size)!);
+                var (memoryWidth, memoryHeight) = GenerateBenchSettings.ParseSize(parse.GetValue(memorySize)!);
+                var settings = d with
+                {
+                    Preset = parse.GetValue(preset)!,
+                    Width = width,
+                    Height = height,
+                    Steps = parse.GetValue(steps),
+                    Concurrency = ParseInts("--concurrency", parse.GetValue(concurrency)!),
+                    Requests = parse.GetValue(requests),
+                    Warmup = parse.GetValue(warmup),
+                    CellSeconds = parse.GetValue(cellSeconds),
+                    MaxBatchSize = parse.GetValue(maxBatch),
+                    OverheadRepeats = parse.GetValue(overheadRepeats),
+                    MemoryPreset = parse.GetValue(memoryPreset)!,
+                    MemoryWidth = memoryWidth,
+                    MemoryHeight = memoryHeight,
+                    MemorySteps = parse.GetValue(memorySteps),
+                    MemoryConcurrency = parse.GetValue(memoryConcurrency),
+                    MemoryBaseline = parse.GetValue(memoryBaseline),
+                    MemoryRequests = parse.GetValue(memoryRequests),
+                    MemorySeconds = parse.GetValue(memorySeconds),
+                    ServiceDll = parse.GetValue(serviceDll),
+                };
+                settings.Validate();
+                var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "service-cpu.json");
+                Console.Error.WriteLine($"Benchmarking the service ({settings.Preset} {width}x{height}, {settings.Steps} steps); results go to {jsonPath}.");
+                var report = await ServiceBench.RunAsync(settings, Console.Error.WriteLine, cancel);
+                var markdownPath = report.Save(jsonPath);
+                Console.WriteLine(report.ToMarkdown());
+                Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+                return 0;
+            }
+            catch (ArgumentException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return 2;
+            }
+            catch (Exception error) when (error is InvalidOperationException or HttpRequestException or IOException)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return 1;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("canceled; the service was stopped and nothing was written.");
+                return 130;
+            }
+        });
         return command;
     }
 
