@@ -21,7 +21,7 @@ public sealed record DistillationRunState(
 /// <summary>
 /// A run's checkpoints: <c>checkpoint-NNNNNNN/</c> holding the student as a diffusers <c>transformer/</c> folder
 /// (config.json with txt_align_guidance true + diffusion_pytorch_model.safetensors), <c>optimizer.safetensors</c>
-/// (exp_avg/NAME, exp_avg_sq/NAME) and <c>run_state.json</c>. A folder is written under a temporary name and renamed,
+/// (exp_avg/NAME, exp_avg_sq/NAME, and ema/NAME with an EMA) and <c>run_state.json</c>. A folder is written under a temporary name and renamed,
 /// so an interrupted save never leaves a half checkpoint that resume would pick up.
 /// </summary>
 public static class DistillationCheckpoint
@@ -39,7 +39,8 @@ public static class DistillationCheckpoint
         var temporary = final + ".partial";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         SaveTransformer(Path.Combine(temporary, TransformerFolder), distiller.Student);
-        SafetensorsWriter.Write(Path.Combine(temporary, OptimizerFile), distiller.Optimizer.State());
+        SafetensorsWriter.Write(Path.Combine(temporary, OptimizerFile),
+            distiller.Optimizer.State().Concat(distiller.Ema?.State() ?? []));
         var state = new DistillationRunState(distiller.Iteration, distiller.Settings.Seed, distiller.Optimizer.StepCount,
             distiller.LossHistory.ToArray());
         File.WriteAllText(Path.Combine(temporary, RunStateFile), JsonSerializer.Serialize(state, JsonOptions) + "\n");
@@ -67,7 +68,8 @@ public static class DistillationCheckpoint
                 .OrderBy(d => d, StringComparer.Ordinal)
                 .LastOrDefault();
 
-    internal static DistillationRunState LoadLatest(string runDirectory, SD3Transformer2DModel student, StudentAdamW optimizer)
+    internal static DistillationRunState LoadLatest(string runDirectory, SD3Transformer2DModel student, StudentAdamW optimizer,
+        StudentEma? ema)
     {
         var folder = FindLatest(runDirectory)
                      ?? throw new DirectoryNotFoundException($"No checkpoint-* folder with {RunStateFile} under {runDirectory}.");
@@ -77,9 +79,11 @@ public static class DistillationCheckpoint
         StateDictLoader.Load(student, Path.Combine(folder, TransformerFolder));
         var optimizerPath = Path.Combine(folder, OptimizerFile);
         using var file = SafetensorsFile.Open(optimizerPath);
-        optimizer.Restore(name => file.Tensors.ContainsKey(name)
+        Tensor Read(string name) => file.Tensors.ContainsKey(name)
             ? file.Read(name)
-            : throw new ModelFormatException(optimizerPath, $"tensor '{name}' is missing."), state.OptimizerStep);
+            : throw new ModelFormatException(optimizerPath, $"tensor '{name}' is missing.");
+        optimizer.Restore(Read, state.OptimizerStep);
+        ema?.Restore(Read);
         return state;
     }
 }

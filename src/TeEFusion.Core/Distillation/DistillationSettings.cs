@@ -48,6 +48,9 @@ public sealed record DistillationSettings
     /// <summary>Prompts (one teacher trajectory each) per micro-batch.</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>Decay of an EMA of the student's weights (e.g. 0.999); null keeps no EMA.</summary>
+    public double? EmaDecay { get; init; }
+
     /// <summary>Fraction of trajectories whose targets come from plain Euler+CFG instead of <see cref="Teacher"/>.</summary>
     public double CfgTargetFraction { get; init; }
 
@@ -89,6 +92,8 @@ public sealed record DistillationSettings
         if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0; got {WarmupSteps}.", nameof(WarmupSteps));
         Positive(Iterations, nameof(Iterations));
         Positive(BatchSize, nameof(BatchSize));
+        if (EmaDecay is { } decay && !(decay > 0 && decay < 1))
+            throw new ArgumentException($"EmaDecay must lie in (0, 1); got {decay}.", nameof(EmaDecay));
         if (!(CfgTargetFraction >= 0 && CfgTargetFraction <= 1))
             throw new ArgumentException($"CfgTargetFraction must lie in [0, 1]; got {CfgTargetFraction}.", nameof(CfgTargetFraction));
         Positive(LatentHeight, nameof(LatentHeight));

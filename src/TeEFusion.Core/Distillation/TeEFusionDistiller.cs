@@ -35,6 +35,7 @@ public sealed class TeEFusionDistiller : IDisposable
     private readonly IFlowMatchSampler _teacherSampler;
     private readonly IFlowMatchSampler _cfgSampler;
     private readonly StudentAdamW _optimizer;
+    private readonly StudentEma? _ema;
     private readonly List<double> _losses = [];
 
     /// <param name="teacher">The teacher transformer (txt_align_guidance off); it is frozen, not copied.</param>
@@ -64,7 +65,9 @@ public sealed class TeEFusionDistiller : IDisposable
             foreach (var (name, target) in Student.state_dict()) target.copy_(source[name]);
         }
         Student.train();
-        _optimizer = new StudentAdamW(Student.named_parameters().Select(p => (p.name, p.parameter)), settings);
+        var named = Student.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+        _optimizer = new StudentAdamW(named, settings);
+        if (settings.EmaDecay is { } decay) _ema = new StudentEma(named, decay);
     }
 
     public DistillationSettings Settings { get; }
@@ -107,6 +110,7 @@ public sealed class TeEFusionDistiller : IDisposable
         }
         if (Settings.GradClipNorm is { } clip) nn.utils.clip_grad_norm_(_optimizer.Parameters, clip);
         _optimizer.Step(LearningRateAt(Iteration));
+        _ema?.Update();
         Student.zero_grad();
         Iteration++;
         var mean = total / accumulation;
@@ -145,7 +149,7 @@ public sealed class TeEFusionDistiller : IDisposable
         var distiller = new TeEFusionDistiller(teacher, scheduler, prompts, settings);
         try
         {
-            var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer);
+            var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer, distiller._ema);
             if (state.Seed != settings.Seed)
                 throw new ArgumentException($"The run under {runDirectory} used seed {state.Seed}, not {settings.Seed}.", nameof(settings));
             distiller.Iteration = state.Iteration;
@@ -160,6 +164,24 @@ public sealed class TeEFusionDistiller : IDisposable
     }
 
     internal StudentAdamW Optimizer => _optimizer;
+
+    internal StudentEma? Ema => _ema;
+
+    /// <summary>
+    /// A new student model holding the EMA weights when <see cref="DistillationSettings.EmaDecay"/> is set, else a copy
+    /// of the trained weights. The caller owns it.
+    /// </summary>
+    public SD3Transformer2DModel ExportStudent()
+    {
+        var copy = new SD3Transformer2DModel(Student.Config, _prompts.Prompts.Pooled.device, ScalarType.Float32);
+        using (no_grad())
+        {
+            var source = Student.state_dict();
+            foreach (var (name, target) in copy.state_dict()) target.copy_(source[name]);
+        }
+        _ema?.CopyTo(copy);
+        return copy;
+    }
 
     // The micro-batch's student input and detached teacher targets, one row per trained (trajectory, step).
     private (SD3TransformerInput Input, Tensor Target) Targets(int micro)
@@ -230,6 +252,7 @@ public sealed class TeEFusionDistiller : IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
+        _ema?.Dispose();
         Student.Dispose();
     }
 }
