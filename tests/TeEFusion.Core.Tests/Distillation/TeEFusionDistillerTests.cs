@@ -42,12 +42,14 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         var losses = distiller.LossHistory;
         var first = losses.Take(5).Average();
         var last = losses.TakeLast(5).Average();
-        output.WriteLine($"loss first5 {first:G4} last5 {last:G4}; eval MSE before {before.LatentMse:G4} after {after.LatentMse:G4}");
+        output.WriteLine($"loss first5 {first:G4} last5 {last:G4}; eval MSE before {before.LatentMse:G4} after {after.LatentMse:G4}; "
+            + $"ms student {after.StudentMilliseconds:F0} teacher {after.TeacherMilliseconds:F0}");
         Assert.Equal(40, losses.Count);
         Assert.True(last < 0.7 * first, $"loss {first} → {last}");
         Assert.True(after.LatentMse < 0.7 * before.LatentMse, $"eval MSE {before.LatentMse} → {after.LatentMse}");
         Assert.Equal(settings.Steps, after.StudentPassesPerImage);
         Assert.Equal(2 * settings.Steps, after.TeacherPassesPerImage);
+        Assert.True(after.StudentMilliseconds > 0 && after.TeacherMilliseconds > 0);
     }
 
     [Fact]
