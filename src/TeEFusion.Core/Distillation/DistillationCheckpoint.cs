@@ -46,6 +46,7 @@ public static class DistillationCheckpoint
         File.WriteAllText(Path.Combine(temporary, RunStateFile), JsonSerializer.Serialize(state, JsonOptions) + "\n");
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temporary, final);
+        foreach (var old in Complete(runDirectory).SkipLast(distiller.Settings.KeepCheckpoints)) Directory.Delete(old, recursive: true);
         return final;
     }
 
@@ -60,13 +61,16 @@ public static class DistillationCheckpoint
     }
 
     /// <summary>The newest complete checkpoint folder under <paramref name="runDirectory"/>, or null.</summary>
-    public static string? FindLatest(string runDirectory) =>
+    public static string? FindLatest(string runDirectory) => Complete(runDirectory).LastOrDefault();
+
+    // Complete checkpoint folders, oldest first (the zero-padded iteration sorts ordinally).
+    private static IEnumerable<string> Complete(string runDirectory) =>
         !Directory.Exists(runDirectory)
-            ? null
+            ? []
             : Directory.EnumerateDirectories(runDirectory, Prefix + "*")
                 .Where(d => !d.EndsWith(".partial", StringComparison.Ordinal) && File.Exists(Path.Combine(d, RunStateFile)))
                 .OrderBy(d => d, StringComparer.Ordinal)
-                .LastOrDefault();
+                .ToList();
 
     internal static DistillationRunState LoadLatest(string runDirectory, SD3Transformer2DModel student, StudentAdamW optimizer,
         StudentEma? ema)

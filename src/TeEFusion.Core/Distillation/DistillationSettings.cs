@@ -66,6 +66,9 @@ public sealed record DistillationSettings
     /// <summary>A checkpoint is written every this many optimizer steps (and at the end); 0 writes only the last.</summary>
     public int CheckpointInterval { get; init; } = 500;
 
+    /// <summary>Newest checkpoints kept on disk; older ones are deleted after each save (an SD3-medium one is ~25 GB).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the offending field.</summary>
     public void Validate()
     {
@@ -104,6 +107,7 @@ public sealed record DistillationSettings
                 nameof(ComputeDType));
         if (CheckpointInterval < 0)
             throw new ArgumentException($"CheckpointInterval must be ≥ 0; got {CheckpointInterval}.", nameof(CheckpointInterval));
+        Positive(KeepCheckpoints, nameof(KeepCheckpoints));
     }
 
     private static void Positive(int value, string name)

@@ -30,6 +30,7 @@ public sealed class DistillationSettingsTests
         { "LatentHeight", new DistillationSettings { LatentHeight = 0 } },
         { "ComputeDType", new DistillationSettings { ComputeDType = ScalarType.BFloat16 } },
         { "CheckpointInterval", new DistillationSettings { CheckpointInterval = -5 } },
+        { "KeepCheckpoints", new DistillationSettings { KeepCheckpoints = 0 } },
     };
 
     [Theory]

@@ -81,10 +81,12 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
     [Fact]
     public void The_final_checkpoint_is_a_student_transformer_folder_that_loads()
     {
-        var settings = Tiny(iterations: 2);
+        var settings = Tiny(iterations: 3) with { CheckpointInterval = 1, KeepCheckpoints = 2 };
         var run = fixture.NewRunDirectory();
         using var distiller = fixture.NewDistiller(settings);
         distiller.Run(run);
+        Assert.Equal(["checkpoint-0000002", "checkpoint-0000003"],
+            Directory.GetDirectories(run).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var folder = Path.Combine(DistillationCheckpoint.FindLatest(run)!, DistillationCheckpoint.TransformerFolder);
         var config = SD3TransformerConfig.Load(Path.Combine(folder, "config.json"));
         Assert.True(config.TxtAlignGuidance);
