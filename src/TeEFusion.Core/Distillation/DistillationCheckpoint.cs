@@ -12,11 +12,13 @@ namespace TeEFusion.Core.Distillation;
 /// <param name="Seed">The run's seed; with the iteration it fixes every later draw.</param>
 /// <param name="OptimizerStep">AdamW's step count (bias correction).</param>
 /// <param name="LossHistory">Mean loss of each optimizer step.</param>
+/// <param name="Recipe">The settings that shape the trajectory (<see cref="DistillationSettings.Recipe"/>).</param>
 public sealed record DistillationRunState(
     [property: JsonPropertyName("iteration")] int Iteration,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("optimizer_step")] long OptimizerStep,
-    [property: JsonPropertyName("loss_history")] double[] LossHistory);
+    [property: JsonPropertyName("loss_history")] double[] LossHistory,
+    [property: JsonPropertyName("recipe")] string Recipe);
 
 /// <summary>
 /// A run's checkpoints: <c>checkpoint-NNNNNNN/</c> holding the student as a diffusers <c>transformer/</c> folder
@@ -42,7 +44,7 @@ public static class DistillationCheckpoint
         SafetensorsWriter.Write(Path.Combine(temporary, OptimizerFile),
             distiller.Optimizer.State().Concat(distiller.Ema?.State() ?? []));
         var state = new DistillationRunState(distiller.Iteration, distiller.Settings.Seed, distiller.Optimizer.StepCount,
-            distiller.LossHistory.ToArray());
+            distiller.LossHistory.ToArray(), distiller.Settings.Recipe());
         File.WriteAllText(Path.Combine(temporary, RunStateFile), JsonSerializer.Serialize(state, JsonOptions) + "\n");
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temporary, final);

@@ -69,6 +69,12 @@ public sealed record DistillationSettings
     /// <summary>Newest checkpoints kept on disk; older ones are deleted after each save (an SD3-medium one is ~25 GB).</summary>
     public int KeepCheckpoints { get; init; } = 2;
 
+    /// <summary>
+    /// Every setting that decides the run's trajectory, as text: all but the length of the run and the checkpoint
+    /// cadence, which may change on resume without changing the steps already taken.
+    /// </summary>
+    public string Recipe() => (this with { Iterations = 1, CheckpointInterval = 0, KeepCheckpoints = 1 }).ToString();
+
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the offending field.</summary>
     public void Validate()
     {

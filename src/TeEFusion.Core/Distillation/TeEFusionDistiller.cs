@@ -141,7 +141,7 @@ public sealed class TeEFusionDistiller : IDisposable
 
     /// <summary>
     /// A distiller that continues the run whose checkpoints are under <paramref name="runDirectory"/> from the last one.
-    /// The settings must be the run's (the seed is checked against the run state).
+    /// The settings must be the run's except for Iterations and the checkpoint cadence (checked against the run state).
     /// </summary>
     public static TeEFusionDistiller Resume(string runDirectory, SD3Transformer2DModel teacher, FlowMatchEulerDiscreteScheduler scheduler,
         DistillationPrompts prompts, DistillationSettings settings)
@@ -150,8 +150,9 @@ public sealed class TeEFusionDistiller : IDisposable
         try
         {
             var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer, distiller._ema);
-            if (state.Seed != settings.Seed)
-                throw new ArgumentException($"The run under {runDirectory} used seed {state.Seed}, not {settings.Seed}.", nameof(settings));
+            if (state.Recipe != settings.Recipe())
+                throw new ArgumentException(
+                    $"The run under {runDirectory} was started with other settings; it used {state.Recipe}, not {settings.Recipe()}.", nameof(settings));
             distiller.Iteration = state.Iteration;
             distiller._losses.AddRange(state.LossHistory);
             return distiller;

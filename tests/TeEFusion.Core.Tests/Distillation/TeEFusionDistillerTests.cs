@@ -62,6 +62,9 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         var run = fixture.NewRunDirectory();
         using (var first = fixture.NewDistiller(settings)) first.Run(run, stopAfter: 2);
         Assert.EndsWith("checkpoint-0000002", DistillationCheckpoint.FindLatest(run));
+        var changed = Assert.Throws<ArgumentException>(() =>
+            TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings with { Seed = 99 }));
+        Assert.Equal("settings", changed.ParamName);
         using var resumed = TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings);
         Assert.Equal(2, resumed.Iteration);
         resumed.Run(run);
