@@ -94,6 +94,7 @@ public sealed class TeEFusionDistiller : IDisposable
         Settings.WarmupSteps == 0 ? Settings.LearningRate : Settings.LearningRate * Math.Min(1.0, (iteration + 1.0) / Settings.WarmupSteps);
 
     /// <summary>One optimizer step; returns its mean loss.</summary>
+    /// <exception cref="InvalidOperationException">The loss is not finite (no update is applied).</exception>
     public double Step()
     {
         Student.zero_grad();
@@ -108,6 +109,9 @@ public sealed class TeEFusionDistiller : IDisposable
             (loss / accumulation).backward();
             total += loss.item<float>();
         }
+        // A non-finite loss would poison the moments for good; stop before the update so the last checkpoint stays usable.
+        if (!double.IsFinite(total))
+            throw new InvalidOperationException($"The loss at iteration {Iteration + 1} is {total}; lower LearningRate or GradClipNorm.");
         if (Settings.GradClipNorm is { } clip) nn.utils.clip_grad_norm_(_optimizer.Parameters, clip);
         _optimizer.Step(LearningRateAt(Iteration));
         _ema?.Update();
