@@ -7,5 +7,6 @@ var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSh
     GenerateCommand.Create(),
     MakeRandomModelCommand.Create(),
     BenchCommand.Create(),
+    DistillCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,78 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TeEFusion.Core.Distillation;
+
+/// <summary>
+/// AdamW over named parameters with the update of torch.optim.AdamW (decoupled weight decay, bias-corrected
+/// moments, ε added after the square root). Written out rather than wrapping optim.AdamW so that the moments are
+/// plain named tensors: a checkpoint stores them as safetensors and a resumed run continues bit-for-bit.
+/// </summary>
+internal sealed class StudentAdamW : IDisposable
+{
+    private readonly (string Name, Parameter Param)[] _parameters;
+    private readonly Dictionary<string, Tensor> _expAvg = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> _expAvgSq = new(StringComparer.Ordinal);
+    private readonly DistillationSettings _settings;
+
+    public StudentAdamW(IEnumerable<(string Name, Parameter Param)> parameters, DistillationSettings settings)
+    {
+        _parameters = parameters.ToArray();
+        _settings = settings;
+        foreach (var (name, p) in _parameters)
+        {
+            _expAvg[name] = zeros_like(p).DetachFromDisposeScope();
+            _expAvgSq[name] = zeros_like(p).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    public long StepCount { get; private set; }
+
+    public IEnumerable<Parameter> Parameters => _parameters.Select(p => p.Param);
+
+    /// <summary>One update with learning rate <paramref name="lr"/> from the parameters' .grad.</summary>
+    public void Step(double lr)
+    {
+        using var noGrad = no_grad();
+        StepCount++;
+        var (b1, b2) = (_settings.Beta1, _settings.Beta2);
+        var correction1 = 1 - Math.Pow(b1, StepCount);
+        var correction2Sqrt = Math.Sqrt(1 - Math.Pow(b2, StepCount));
+        foreach (var (name, p) in _parameters)
+        {
+            using var scope = NewDisposeScope();
+            var grad = p.grad;
+            if (grad is null) continue;
+            p.mul_(1 - lr * _settings.WeightDecay);
+            _expAvg[name].mul_(b1).add_(grad, alpha: 1 - b1);
+            _expAvgSq[name].mul_(b2).addcmul_(grad, grad, value: 1 - b2);
+            var denom = _expAvgSq[name].sqrt().div_(correction2Sqrt).add_(_settings.Epsilon);
+            p.addcdiv_(_expAvg[name], denom, value: -lr / correction1);
+        }
+    }
+
+    /// <summary>exp_avg/NAME and exp_avg_sq/NAME for every parameter, for a checkpoint.</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> State() =>
+        _expAvg.Select(e => KeyValuePair.Create("exp_avg/" + e.Key, e.Value))
+            .Concat(_expAvgSq.Select(e => KeyValuePair.Create("exp_avg_sq/" + e.Key, e.Value)));
+
+    /// <summary>Restores the moments and the step count written by <see cref="State"/>.</summary>
+    public void Restore(Func<string, Tensor> read, long stepCount)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, _) in _parameters)
+        {
+            using var scope = NewDisposeScope();
+            _expAvg[name].copy_(read("exp_avg/" + name));
+            _expAvgSq[name].copy_(read("exp_avg_sq/" + name));
+        }
+        StepCount = stepCount;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _expAvg.Values.Concat(_expAvgSq.Values)) t.Dispose();
+    }
+}
