@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
@@ -15,6 +16,9 @@ namespace TeEFusion.Service.Worker;
 /// dispose scopes are thread-local, and nothing here awaits): it takes jobs from the <see cref="GenerationQueue"/>
 /// at step boundaries and lets a <see cref="BatchEngine"/> advance them. On stop, queued jobs are canceled with a
 /// reason, running ones get <see cref="WorkerOptions.DrainTimeoutSeconds"/> to finish, and whatever is left is canceled.
+/// Distillation runs only use the gaps: one training iteration runs when no job is running or queued, and the queue is
+/// checked again before the next one, so a job that arrives during training waits at most one training iteration
+/// (plus a checkpoint write on checkpoint iterations).
 /// </summary>
 public sealed class DeviceWorker(
     ModelHost model,
@@ -23,6 +27,7 @@ public sealed class DeviceWorker(
     ServiceHealth health,
     ServiceTelemetry telemetry,
     DeviceFaultHook faults,
+    DistillationTrainer training,
     ResiliencePipelineProvider<string> resilience,
     IOptions<WorkerOptions> workerOptions,
     IOptions<BatchingOptions> batchingOptions,
@@ -39,6 +44,9 @@ public sealed class DeviceWorker(
     public const string ShutdownRunningReason = "The service shut down before the job finished (Worker:DrainTimeoutSeconds passed).";
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    // How often an idle worker looks for a distillation run to start.
+    private static readonly TimeSpan TrainingPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly WorkerOptions _worker = workerOptions.Value;
     private readonly BatchingOptions _batching = batchingOptions.Value;
@@ -91,8 +99,12 @@ public sealed class DeviceWorker(
         {
             if (engine.ActiveJobs == 0)
             {
-                if (!WaitForWork(stopping)) break;
-                Gather(engine, stopping);
+                if (!queue.Reader.TryPeek(out _) && training.HasWork)
+                    training.RunIteration();
+                else if (!WaitForWork(stopping))
+                    break;
+                else if (queue.Reader.TryPeek(out _))
+                    Gather(engine, stopping);
             }
             Admit(engine);
             engine.StepNext();
@@ -117,12 +129,17 @@ public sealed class DeviceWorker(
         }
     }
 
-    // Blocks the worker thread until a job is queued; false when stopping or the queue is closed.
+    // Blocks the worker thread until a job is queued or a distillation run waits; false when stopping or the queue is closed.
     private bool WaitForWork(CancellationToken stopping)
     {
         try
         {
-            return queue.Reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult();
+            var ready = queue.Reader.WaitToReadAsync(stopping).AsTask();
+            while (!((IAsyncResult)ready).AsyncWaitHandle.WaitOne(TrainingPollInterval))
+            {
+                if (training.HasWork) return true;
+            }
+            return ready.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using TeEFusion.Core.Distillation;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Runtime;
+using TeEFusion.Service.Options;
+
+namespace TeEFusion.Service.Distillation;
+
+/// <summary>
+/// The device worker's side of a distillation run: it owns the teacher (the served folder's transformer loaded
+/// with txt_align_guidance off, float32), the encoded prompts and the <see cref="TeEFusionDistiller"/>, and advances the
+/// active run by exactly one optimizer step per <see cref="RunIteration"/> call. Only the worker thread calls it, so
+/// TorchSharp's thread-local dispose scopes and the single-device rule both hold. A run whose checkpoint folder
+/// already holds a checkpoint resumes from it.
+/// </summary>
+public sealed class DistillationTrainer(
+    DistillationRuns runs,
+    IOptions<ModelOptions> model,
+    IOptions<DeviceOptions> device,
+    TimeProvider time,
+    ILogger<DistillationTrainer> logger) : IDisposable
+{
+    private DistillationRun? _run;
+    private SD3Components? _teacher;
+    private DistillationPrompts? _prompts;
+    private TeEFusionDistiller? _distiller;
+
+    /// <summary>True when a run is waiting for its next iteration.</summary>
+    public bool HasWork => runs.Active is not null;
+
+    /// <summary>One optimizer step of the active run (the first call also loads the teacher); ends the run when due.</summary>
+    public void RunIteration()
+    {
+        var run = runs.Active;
+        if (run is null) return;
+        try
+        {
+            if (!ReferenceEquals(run, _run)) Begin(run);
+            if (run.CancelRequested)
+            {
+                End(DistillationRunState.Canceled, "Canceled by an administrator.");
+                return;
+            }
+            var distiller = _distiller!;
+            var clock = Stopwatch.StartNew();
+            var loss = distiller.Step();
+            var interval = distiller.Settings.CheckpointInterval;
+            var last = distiller.Iteration == distiller.Settings.Iterations;
+            if (last || (interval > 0 && distiller.Iteration % interval == 0)) DistillationCheckpoint.Save(run.Directory, distiller);
+            run.Progressed(distiller.Iteration, loss, clock.Elapsed);
+            if (last)
+            {
+                DistillationCheckpoint.SaveTransformer(Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), distiller.Student);
+                End(DistillationRunState.Succeeded, null);
+            }
+        }
+        // The boundary of a training run: whatever went wrong ends this run, never the worker or the inference it serves.
+        catch (Exception e)
+        {
+            logger.LogError(e, "Distillation run {RunId} failed", run.Id);
+            if (!ReferenceEquals(run, _run)) _run = run;
+            End(DistillationRunState.Failed, e.Message);
+        }
+    }
+
+    public void Dispose() => Release();
+
+    private void Begin(DistillationRun run)
+    {
+        Release();
+        _run = run;
+        var path = model.Value.Path ?? throw new InvalidOperationException("Model:Path is not set.");
+        logger.LogInformation("Distillation run {RunId}: loading the teacher from {ModelPath}", run.Id, path);
+        _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
+            model.Value.MaxSequenceLength);
+        var latent = _teacher.Transformer.Config.SampleSize;
+        var settings = run.Plan.Settings with { LatentHeight = latent, LatentWidth = latent };
+        _prompts = DistillationPrompts.Encode(_teacher, run.Plan.Prompts);
+        _distiller = DistillationCheckpoint.FindLatest(run.Directory) is not null
+            ? TeEFusionDistiller.Resume(run.Directory, _teacher.Transformer, _teacher.Scheduler, _prompts, settings)
+            : new TeEFusionDistiller(_teacher.Transformer, _teacher.Scheduler, _prompts, settings);
+        run.Started(time.GetUtcNow(), _distiller.Iteration, _distiller.LossHistory);
+        logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _distiller.Iteration,
+            settings.Iterations);
+    }
+
+    private void End(DistillationRunState state, string? error)
+    {
+        _run?.Finished(state, time.GetUtcNow(), error);
+        logger.LogInformation("Distillation run {RunId} {State}", _run?.Id, state);
+        Release();
+    }
+
+    private void Release()
+    {
+        _distiller?.Dispose();
+        _prompts?.Dispose();
+        _teacher?.Dispose();
+        _distiller = null;
+        _prompts = null;
+        _teacher = null;
+        _run = null;
+    }
+}
