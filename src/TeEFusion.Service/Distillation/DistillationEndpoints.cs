@@ -2,10 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Distillation;
 
-/// <summary>/admin/distillations: submit, inspect, follow (SSE) and cancel runs on the serving device.</summary>
+/// <summary>/admin/distillations: submit, inspect, follow (SSE), cancel and promote runs; /admin/models/restore.</summary>
 public static class DistillationEndpoints
 {
     public static RouteGroupBuilder MapDistillationEndpoints(this RouteGroupBuilder admin)
@@ -18,8 +19,34 @@ public static class DistillationEndpoints
         group.MapDelete("/{id}", Cancel).WithName("CancelDistillation").WithSummary("Stop a run at its next iteration.");
         group.MapGet("/{id}/events", Events).WithName("DistillationEvents")
             .WithSummary("Server-sent events: progress per iteration, then succeeded, failed or canceled.");
+        group.MapPost("/{id}/promote", Promote).WithName("PromoteDistillation")
+            .WithSummary("Serve the run's student (version = run id) from the next step boundary; running jobs finish on their weights.");
+        admin.MapPost("/models/restore", Restore).WithName("RestoreModel")
+            .WithSummary("Serve the version that was served before the last promotion again.");
         return group;
     }
+
+    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> Promote(string id, DistillationRuns runs, DistillationPromoter promoter,
+        CancellationToken cancellation)
+    {
+        if (runs.Get(id) is not { } run) return NotFound(id);
+        if (run.Snapshot().State != DistillationRunState.Succeeded)
+            return TypedResults.Problem($"Run {id} has not succeeded; only a finished run's student can be served.",
+                statusCode: StatusCodes.Status409Conflict, title: "The run has no final student");
+        return await promoter.PromoteAsync(run, cancellation) is { } info ? TypedResults.Ok(info) : SwapBusy();
+    }
+
+    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> Restore(ModelHost host, DistillationPromoter promoter,
+        CancellationToken cancellation)
+    {
+        if (host.Previous is null)
+            return TypedResults.Problem("No earlier version is kept; nothing was promoted yet.", statusCode: StatusCodes.Status409Conflict,
+                title: "Nothing to restore");
+        return await promoter.RestoreAsync(cancellation) is { } info ? TypedResults.Ok(info) : SwapBusy();
+    }
+
+    private static ProblemHttpResult SwapBusy() =>
+        TypedResults.Problem("Another promotion or restore is under way.", statusCode: StatusCodes.Status409Conflict, title: "Model swap in progress");
 
     private static Results<Accepted<DistillationRunResponse>, ValidationProblem, ProblemHttpResult> Create(DistillationRequest request,
         DistillationRequestValidator validator, DistillationRuns runs)

@@ -28,6 +28,7 @@ public sealed class DeviceWorker(
     ServiceTelemetry telemetry,
     DeviceFaultHook faults,
     DistillationTrainer training,
+    ModelSwaps swaps,
     ResiliencePipelineProvider<string> resilience,
     IOptions<WorkerOptions> workerOptions,
     IOptions<BatchingOptions> batchingOptions,
@@ -90,13 +91,41 @@ public sealed class DeviceWorker(
             return;
         }
         var maxBatch = _batching.Enabled ? _batching.MaxBatchSize : 1;
-        using var engine = new BatchEngine(pipeline, maxBatch, _batching.PadToMaxBatchSize, resilience.GetPipeline(ResiliencePipelineName), faults,
-            new WorkerInstruments(telemetry), time, logger);
+        var engine = CreateEngine(pipeline, maxBatch);
+        try
+        {
+            Serve(ref engine, maxBatch, stopping);
+        }
+        finally
+        {
+            engine.Dispose();
+        }
+    }
+
+    private BatchEngine CreateEngine(StudentPipeline pipeline, int maxBatch) =>
+        new(pipeline, maxBatch, _batching.PadToMaxBatchSize, resilience.GetPipeline(ResiliencePipelineName), faults, new WorkerInstruments(telemetry),
+            time, logger);
+
+    private void Serve(ref BatchEngine engine, int maxBatch, CancellationToken stopping)
+    {
         logger.LogInformation("Device worker running: batches of up to {MaxBatch} image(s), {MaxWait} ms gathering", maxBatch,
             _batching.MaxWaitMilliseconds);
         var lastSweep = time.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
+            if (swaps.Pending is { } swap)
+            {
+                // A promotion: admit nothing new, let running jobs finish on their weights, then serve the new pipeline.
+                if (engine.ActiveJobs > 0)
+                {
+                    engine.StepNext();
+                    continue;
+                }
+                engine.Dispose();
+                engine = CreateEngine(swap.Pipeline, maxBatch);
+                model.Swap(swap.Pipeline);
+                swaps.Applied(swap);
+            }
             if (engine.ActiveJobs == 0)
             {
                 if (!queue.Reader.TryPeek(out _) && training.HasWork)
@@ -129,7 +158,7 @@ public sealed class DeviceWorker(
         }
     }
 
-    // Blocks the worker thread until a job is queued or a distillation run waits; false when stopping or the queue is closed.
+    // Blocks the worker thread until a job is queued, a distillation run waits or a model swap is pending; false when stopping or the queue is closed.
     private bool WaitForWork(CancellationToken stopping)
     {
         try
@@ -137,7 +166,7 @@ public sealed class DeviceWorker(
             var ready = queue.Reader.WaitToReadAsync(stopping).AsTask();
             while (!((IAsyncResult)ready).AsyncWaitHandle.WaitOne(TrainingPollInterval))
             {
-                if (training.HasWork) return true;
+                if (training.HasWork || swaps.Pending is not null) return true;
             }
             return ready.GetAwaiter().GetResult();
         }
