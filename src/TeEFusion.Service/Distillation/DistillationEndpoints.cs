@@ -56,6 +56,7 @@ public static class DistillationEndpoints
         if (run is null)
             return TypedResults.Problem($"Run {busy!.Id} is still active; one distillation runs per device at a time.",
                 statusCode: StatusCodes.Status409Conflict, title: "A distillation run is already active");
+        DistillationRecovery.Record(run, request);
         return TypedResults.Accepted($"/admin/distillations/{run.Id}", run.Snapshot());
     }
 

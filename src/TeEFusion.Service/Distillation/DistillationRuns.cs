@@ -42,6 +42,18 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Time
         }
     }
 
+    /// <summary>Queues a run found unfinished on disk under its own id (at start-up, before any new run).</summary>
+    public DistillationRun Restore(string id, DistillationPlan plan, DateTimeOffset createdAt)
+    {
+        lock (_gate)
+        {
+            var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), createdAt);
+            _runs[id] = run;
+            _active ??= run;
+            return run;
+        }
+    }
+
     public DistillationRun? Get(string id)
     {
         lock (_gate) return _runs.GetValueOrDefault(id);

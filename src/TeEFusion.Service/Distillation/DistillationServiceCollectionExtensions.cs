@@ -4,7 +4,7 @@ namespace TeEFusion.Service.Distillation;
 
 public static class DistillationServiceCollectionExtensions
 {
-    /// <summary>Distillation options (section "Distillation"), the run registry, the request validator, the worker-side trainer and promotion.</summary>
+    /// <summary>Distillation options (section "Distillation"), the run registry, the request validator, the worker-side trainer, promotion and the start-up recovery of an unfinished run.</summary>
     public static IServiceCollection AddDistillation(this IServiceCollection services)
     {
         services.AddOptions<DistillationOptions>().BindConfiguration(DistillationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -13,6 +13,7 @@ public static class DistillationServiceCollectionExtensions
         services.AddSingleton<DistillationTrainer>();
         services.AddSingleton<ModelSwaps>();
         services.AddSingleton<DistillationPromoter>();
+        services.AddHostedService<DistillationRecovery>();
         return services;
     }
 }

@@ -87,6 +87,7 @@ public sealed class DistillationTrainer(
 
     private void End(DistillationRunState state, string? error)
     {
+        if (_run is not null && state != DistillationRunState.Succeeded) DistillationRecovery.MarkEnded(_run, state);
         _run?.Finished(state, time.GetUtcNow(), error);
         logger.LogInformation("Distillation run {RunId} {State}", _run?.Id, state);
         Release();
