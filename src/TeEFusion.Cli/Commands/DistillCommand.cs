@@ -65,7 +65,7 @@ internal static class DistillCommand
                 distiller.Run(run, p => Console.Error.WriteLine($"iteration {p.Iteration}/{p.Iterations}  loss {p.Loss:G5}  lr {p.LearningRate:G3}"),
                     cancellation: cancellation);
                 var final = Path.Combine(run, DistillationCheckpoint.TransformerFolder);
-                DistillationCheckpoint.SaveTransformer(final, distiller.Student);
+                using (var student = distiller.ExportStudent()) DistillationCheckpoint.SaveTransformer(final, student);
                 Console.WriteLine($"wrote the student transformer to {final}");
                 return Task.FromResult(0);
             }

@@ -12,16 +12,18 @@ namespace TeEFusion.Core.Distillation;
 /// <param name="Seed">The run's seed; with the iteration it fixes every later draw.</param>
 /// <param name="OptimizerStep">AdamW's step count (bias correction).</param>
 /// <param name="LossHistory">Mean loss of each optimizer step.</param>
+/// <param name="Recipe">The settings that shape the trajectory (<see cref="DistillationSettings.Recipe"/>).</param>
 public sealed record DistillationRunState(
     [property: JsonPropertyName("iteration")] int Iteration,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("optimizer_step")] long OptimizerStep,
-    [property: JsonPropertyName("loss_history")] double[] LossHistory);
+    [property: JsonPropertyName("loss_history")] double[] LossHistory,
+    [property: JsonPropertyName("recipe")] string Recipe);
 
 /// <summary>
 /// A run's checkpoints: <c>checkpoint-NNNNNNN/</c> holding the student as a diffusers <c>transformer/</c> folder
 /// (config.json with txt_align_guidance true + diffusion_pytorch_model.safetensors), <c>optimizer.safetensors</c>
-/// (exp_avg/NAME, exp_avg_sq/NAME) and <c>run_state.json</c>. A folder is written under a temporary name and renamed,
+/// (exp_avg/NAME, exp_avg_sq/NAME, and ema/NAME with an EMA) and <c>run_state.json</c>. A folder is written under a temporary name and renamed,
 /// so an interrupted save never leaves a half checkpoint that resume would pick up.
 /// </summary>
 public static class DistillationCheckpoint
@@ -39,12 +41,14 @@ public static class DistillationCheckpoint
         var temporary = final + ".partial";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         SaveTransformer(Path.Combine(temporary, TransformerFolder), distiller.Student);
-        SafetensorsWriter.Write(Path.Combine(temporary, OptimizerFile), distiller.Optimizer.State());
+        SafetensorsWriter.Write(Path.Combine(temporary, OptimizerFile),
+            distiller.Optimizer.State().Concat(distiller.Ema?.State() ?? []));
         var state = new DistillationRunState(distiller.Iteration, distiller.Settings.Seed, distiller.Optimizer.StepCount,
-            distiller.LossHistory.ToArray());
+            distiller.LossHistory.ToArray(), distiller.Settings.Recipe());
         File.WriteAllText(Path.Combine(temporary, RunStateFile), JsonSerializer.Serialize(state, JsonOptions) + "\n");
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temporary, final);
+        foreach (var old in Complete(runDirectory).SkipLast(distiller.Settings.KeepCheckpoints)) Directory.Delete(old, recursive: true);
         return final;
     }
 
@@ -59,15 +63,19 @@ public static class DistillationCheckpoint
     }
 
     /// <summary>The newest complete checkpoint folder under <paramref name="runDirectory"/>, or null.</summary>
-    public static string? FindLatest(string runDirectory) =>
+    public static string? FindLatest(string runDirectory) => Complete(runDirectory).LastOrDefault();
+
+    // Complete checkpoint folders, oldest first (the zero-padded iteration sorts ordinally).
+    private static IEnumerable<string> Complete(string runDirectory) =>
         !Directory.Exists(runDirectory)
-            ? null
+            ? []
             : Directory.EnumerateDirectories(runDirectory, Prefix + "*")
                 .Where(d => !d.EndsWith(".partial", StringComparison.Ordinal) && File.Exists(Path.Combine(d, RunStateFile)))
                 .OrderBy(d => d, StringComparer.Ordinal)
-                .LastOrDefault();
+                .ToList();
 
-    internal static DistillationRunState LoadLatest(string runDirectory, SD3Transformer2DModel student, StudentAdamW optimizer)
+    internal static DistillationRunState LoadLatest(string runDirectory, SD3Transformer2DModel student, StudentAdamW optimizer,
+        StudentEma? ema)
     {
         var folder = FindLatest(runDirectory)
                      ?? throw new DirectoryNotFoundException($"No checkpoint-* folder with {RunStateFile} under {runDirectory}.");
@@ -77,9 +85,11 @@ public static class DistillationCheckpoint
         StateDictLoader.Load(student, Path.Combine(folder, TransformerFolder));
         var optimizerPath = Path.Combine(folder, OptimizerFile);
         using var file = SafetensorsFile.Open(optimizerPath);
-        optimizer.Restore(name => file.Tensors.ContainsKey(name)
+        Tensor Read(string name) => file.Tensors.ContainsKey(name)
             ? file.Read(name)
-            : throw new ModelFormatException(optimizerPath, $"tensor '{name}' is missing."), state.OptimizerStep);
+            : throw new ModelFormatException(optimizerPath, $"tensor '{name}' is missing.");
+        optimizer.Restore(Read, state.OptimizerStep);
+        ema?.Restore(Read);
         return state;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TeEFusion.Core.MMDiT;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
@@ -9,7 +10,10 @@ namespace TeEFusion.Core.Distillation;
 /// <param name="LatentMse">Mean squared difference of the final latents over every prompt × seed.</param>
 /// <param name="StudentPassesPerImage">Model passes the student spent per image.</param>
 /// <param name="TeacherPassesPerImage">Model passes the teacher's sampler spent per image.</param>
-public sealed record DistillationEvaluation(double LatentMse, int StudentPassesPerImage, int TeacherPassesPerImage);
+/// <param name="StudentMilliseconds">Wall time of the student's sampling of all evaluation images.</param>
+/// <param name="TeacherMilliseconds">Wall time of the teacher's sampling of the same images (measured once).</param>
+public sealed record DistillationEvaluation(double LatentMse, int StudentPassesPerImage, int TeacherPassesPerImage,
+    double StudentMilliseconds, double TeacherMilliseconds);
 
 /// <summary>
 /// Holds the teacher's final latents for fixed held-out prompts, seeds and guidance (computed once at construction)
@@ -23,6 +27,7 @@ public sealed class DistillationEvaluator : IDisposable
     private readonly SamplingConditioning _conditioning;
     private readonly Tensor _teacherLatents;
     private readonly int _teacherPasses;
+    private readonly double _teacherMilliseconds;
 
     /// <param name="teacher">The frozen teacher transformer (txt_align_guidance off).</param>
     /// <param name="scheduler">The model's scheduler.</param>
@@ -45,7 +50,9 @@ public sealed class DistillationEvaluator : IDisposable
         using var scope = NewDisposeScope();
         var noise = LatentNoise.Sample(rowSeeds, teacher.Config.InChannels, latentHeight, latentWidth, device, ScalarType.Float32); // (R, C, h, w)
         var conditioning = prompts.Conditioning(rows, rows.Select(_ => guidance).ToArray());
+        var clock = Stopwatch.StartNew();
         var result = SamplingRunner.Run(TeacherSamplers.Create(teacher, sampler), scheduler, steps, noise, conditioning);
+        _teacherMilliseconds = clock.Elapsed.TotalMilliseconds;
         _teacherPasses = result.ModelPasses[0];
         _teacherLatents = result.Latents.DetachFromDisposeScope();
         _noise = noise.DetachFromDisposeScope();
@@ -59,9 +66,11 @@ public sealed class DistillationEvaluator : IDisposable
     public DistillationEvaluation Evaluate(SD3Transformer2DModel student)
     {
         using var scope = NewDisposeScope();
+        var clock = Stopwatch.StartNew();
         var result = SamplingRunner.Run(new StudentEuler(student), _scheduler, _steps, _noise, _conditioning);
+        var elapsed = clock.Elapsed.TotalMilliseconds;
         var mse = (result.Latents - _teacherLatents).square().mean().item<float>();
-        return new DistillationEvaluation(mse, result.ModelPasses[0], _teacherPasses);
+        return new DistillationEvaluation(mse, result.ModelPasses[0], _teacherPasses, elapsed, _teacherMilliseconds);
     }
 
     public void Dispose()

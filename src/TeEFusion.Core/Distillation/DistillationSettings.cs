@@ -48,6 +48,9 @@ public sealed record DistillationSettings
     /// <summary>Prompts (one teacher trajectory each) per micro-batch.</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>Decay of an EMA of the student's weights (e.g. 0.999); null keeps no EMA.</summary>
+    public double? EmaDecay { get; init; }
+
     /// <summary>Fraction of trajectories whose targets come from plain Euler+CFG instead of <see cref="Teacher"/>.</summary>
     public double CfgTargetFraction { get; init; }
 
@@ -62,6 +65,15 @@ public sealed record DistillationSettings
 
     /// <summary>A checkpoint is written every this many optimizer steps (and at the end); 0 writes only the last.</summary>
     public int CheckpointInterval { get; init; } = 500;
+
+    /// <summary>Newest checkpoints kept on disk; older ones are deleted after each save (an SD3-medium one is ~25 GB).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>
+    /// Every setting that decides the run's trajectory, as text: all but the length of the run and the checkpoint
+    /// cadence, which may change on resume without changing the steps already taken.
+    /// </summary>
+    public string Recipe() => (this with { Iterations = 1, CheckpointInterval = 0, KeepCheckpoints = 1 }).ToString();
 
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the offending field.</summary>
     public void Validate()
@@ -89,6 +101,8 @@ public sealed record DistillationSettings
         if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0; got {WarmupSteps}.", nameof(WarmupSteps));
         Positive(Iterations, nameof(Iterations));
         Positive(BatchSize, nameof(BatchSize));
+        if (EmaDecay is { } decay && !(decay > 0 && decay < 1))
+            throw new ArgumentException($"EmaDecay must lie in (0, 1); got {decay}.", nameof(EmaDecay));
         if (!(CfgTargetFraction >= 0 && CfgTargetFraction <= 1))
             throw new ArgumentException($"CfgTargetFraction must lie in [0, 1]; got {CfgTargetFraction}.", nameof(CfgTargetFraction));
         Positive(LatentHeight, nameof(LatentHeight));
@@ -99,6 +113,7 @@ public sealed record DistillationSettings
                 nameof(ComputeDType));
         if (CheckpointInterval < 0)
             throw new ArgumentException($"CheckpointInterval must be ≥ 0; got {CheckpointInterval}.", nameof(CheckpointInterval));
+        Positive(KeepCheckpoints, nameof(KeepCheckpoints));
     }
 
     private static void Positive(int value, string name)

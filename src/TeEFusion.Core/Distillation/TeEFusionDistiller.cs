@@ -35,6 +35,7 @@ public sealed class TeEFusionDistiller : IDisposable
     private readonly IFlowMatchSampler _teacherSampler;
     private readonly IFlowMatchSampler _cfgSampler;
     private readonly StudentAdamW _optimizer;
+    private readonly StudentEma? _ema;
     private readonly List<double> _losses = [];
 
     /// <param name="teacher">The teacher transformer (txt_align_guidance off); it is frozen, not copied.</param>
@@ -64,7 +65,9 @@ public sealed class TeEFusionDistiller : IDisposable
             foreach (var (name, target) in Student.state_dict()) target.copy_(source[name]);
         }
         Student.train();
-        _optimizer = new StudentAdamW(Student.named_parameters().Select(p => (p.name, p.parameter)), settings);
+        var named = Student.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+        _optimizer = new StudentAdamW(named, settings);
+        if (settings.EmaDecay is { } decay) _ema = new StudentEma(named, decay);
     }
 
     public DistillationSettings Settings { get; }
@@ -91,6 +94,7 @@ public sealed class TeEFusionDistiller : IDisposable
         Settings.WarmupSteps == 0 ? Settings.LearningRate : Settings.LearningRate * Math.Min(1.0, (iteration + 1.0) / Settings.WarmupSteps);
 
     /// <summary>One optimizer step; returns its mean loss.</summary>
+    /// <exception cref="InvalidOperationException">The loss is not finite (no update is applied).</exception>
     public double Step()
     {
         Student.zero_grad();
@@ -105,8 +109,12 @@ public sealed class TeEFusionDistiller : IDisposable
             (loss / accumulation).backward();
             total += loss.item<float>();
         }
+        // A non-finite loss would poison the moments for good; stop before the update so the last checkpoint stays usable.
+        if (!double.IsFinite(total))
+            throw new InvalidOperationException($"The loss at iteration {Iteration + 1} is {total}; lower LearningRate or GradClipNorm.");
         if (Settings.GradClipNorm is { } clip) nn.utils.clip_grad_norm_(_optimizer.Parameters, clip);
         _optimizer.Step(LearningRateAt(Iteration));
+        _ema?.Update();
         Student.zero_grad();
         Iteration++;
         var mean = total / accumulation;
@@ -137,7 +145,7 @@ public sealed class TeEFusionDistiller : IDisposable
 
     /// <summary>
     /// A distiller that continues the run whose checkpoints are under <paramref name="runDirectory"/> from the last one.
-    /// The settings must be the run's (the seed is checked against the run state).
+    /// The settings must be the run's except for Iterations and the checkpoint cadence (checked against the run state).
     /// </summary>
     public static TeEFusionDistiller Resume(string runDirectory, SD3Transformer2DModel teacher, FlowMatchEulerDiscreteScheduler scheduler,
         DistillationPrompts prompts, DistillationSettings settings)
@@ -145,9 +153,10 @@ public sealed class TeEFusionDistiller : IDisposable
         var distiller = new TeEFusionDistiller(teacher, scheduler, prompts, settings);
         try
         {
-            var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer);
-            if (state.Seed != settings.Seed)
-                throw new ArgumentException($"The run under {runDirectory} used seed {state.Seed}, not {settings.Seed}.", nameof(settings));
+            var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer, distiller._ema);
+            if (state.Recipe != settings.Recipe())
+                throw new ArgumentException(
+                    $"The run under {runDirectory} was started with other settings; it used {state.Recipe}, not {settings.Recipe()}.", nameof(settings));
             distiller.Iteration = state.Iteration;
             distiller._losses.AddRange(state.LossHistory);
             return distiller;
@@ -160,6 +169,24 @@ public sealed class TeEFusionDistiller : IDisposable
     }
 
     internal StudentAdamW Optimizer => _optimizer;
+
+    internal StudentEma? Ema => _ema;
+
+    /// <summary>
+    /// A new student model holding the EMA weights when <see cref="DistillationSettings.EmaDecay"/> is set, else a copy
+    /// of the trained weights. The caller owns it.
+    /// </summary>
+    public SD3Transformer2DModel ExportStudent()
+    {
+        var copy = new SD3Transformer2DModel(Student.Config, _prompts.Prompts.Pooled.device, ScalarType.Float32);
+        using (no_grad())
+        {
+            var source = Student.state_dict();
+            foreach (var (name, target) in copy.state_dict()) target.copy_(source[name]);
+        }
+        _ema?.CopyTo(copy);
+        return copy;
+    }
 
     // The micro-batch's student input and detached teacher targets, one row per trained (trajectory, step).
     private (SD3TransformerInput Input, Tensor Target) Targets(int micro)
@@ -230,6 +257,7 @@ public sealed class TeEFusionDistiller : IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
+        _ema?.Dispose();
         Student.Dispose();
     }
 }

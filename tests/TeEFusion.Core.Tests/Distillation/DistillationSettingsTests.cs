@@ -25,10 +25,12 @@ public sealed class DistillationSettingsTests
         { "WarmupSteps", new DistillationSettings { WarmupSteps = -1 } },
         { "Iterations", new DistillationSettings { Iterations = 0 } },
         { "BatchSize", new DistillationSettings { BatchSize = 0 } },
+        { "EmaDecay", new DistillationSettings { EmaDecay = 1.0 } },
         { "CfgTargetFraction", new DistillationSettings { CfgTargetFraction = 1.5 } },
         { "LatentHeight", new DistillationSettings { LatentHeight = 0 } },
         { "ComputeDType", new DistillationSettings { ComputeDType = ScalarType.BFloat16 } },
         { "CheckpointInterval", new DistillationSettings { CheckpointInterval = -5 } },
+        { "KeepCheckpoints", new DistillationSettings { KeepCheckpoints = 0 } },
     };
 
     [Theory]

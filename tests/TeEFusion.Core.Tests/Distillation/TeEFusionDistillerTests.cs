@@ -42,43 +42,54 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         var losses = distiller.LossHistory;
         var first = losses.Take(5).Average();
         var last = losses.TakeLast(5).Average();
-        output.WriteLine($"loss first5 {first:G4} last5 {last:G4}; eval MSE before {before.LatentMse:G4} after {after.LatentMse:G4}");
+        output.WriteLine($"loss first5 {first:G4} last5 {last:G4}; eval MSE before {before.LatentMse:G4} after {after.LatentMse:G4}; "
+            + $"ms student {after.StudentMilliseconds:F0} teacher {after.TeacherMilliseconds:F0}");
         Assert.Equal(40, losses.Count);
         Assert.True(last < 0.7 * first, $"loss {first} → {last}");
         Assert.True(after.LatentMse < 0.7 * before.LatentMse, $"eval MSE {before.LatentMse} → {after.LatentMse}");
         Assert.Equal(settings.Steps, after.StudentPassesPerImage);
         Assert.Equal(2 * settings.Steps, after.TeacherPassesPerImage);
+        Assert.True(after.StudentMilliseconds > 0 && after.TeacherMilliseconds > 0);
     }
 
     [Fact]
     public void Resuming_from_a_checkpoint_gives_the_uninterrupted_result()
     {
-        var settings = Tiny(iterations: 6) with { CheckpointInterval = 3, GradAccumulation = 2, StepsPerTrajectory = 2 };
+        var settings = Tiny(iterations: 4) with { CheckpointInterval = 2, GradAccumulation = 2, StepsPerTrajectory = 2, EmaDecay = 0.5 };
         using var straight = fixture.NewDistiller(settings);
         straight.Run(fixture.NewRunDirectory());
 
         var run = fixture.NewRunDirectory();
-        using (var first = fixture.NewDistiller(settings)) first.Run(run, stopAfter: 3);
-        Assert.EndsWith("checkpoint-0000003", DistillationCheckpoint.FindLatest(run));
+        using (var first = fixture.NewDistiller(settings)) first.Run(run, stopAfter: 2);
+        Assert.EndsWith("checkpoint-0000002", DistillationCheckpoint.FindLatest(run));
+        var changed = Assert.Throws<ArgumentException>(() =>
+            TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings with { Seed = 99 }));
+        Assert.Equal("settings", changed.ParamName);
         using var resumed = TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings);
-        Assert.Equal(3, resumed.Iteration);
+        Assert.Equal(2, resumed.Iteration);
         resumed.Run(run);
 
-        Assert.Equal(6, resumed.Iteration);
+        Assert.Equal(4, resumed.Iteration);
         Assert.Equal(straight.LossHistory, resumed.LossHistory);
         var diff = MaxAbsDifference(straight.Student, resumed.Student);
         output.WriteLine($"max |Δw| straight vs resumed: {diff:G3}");
         Assert.True(diff <= 1e-6, $"max |Δw| {diff}");
         Assert.True(MaxAbsDifference(straight.Student, fixture.Components.Transformer) > 1e-4, "the run changed nothing");
+        using var straightEma = straight.ExportStudent();
+        using var resumedEma = resumed.ExportStudent();
+        Assert.True(MaxAbsDifference(straightEma, resumedEma) <= 1e-6);
+        Assert.True(MaxAbsDifference(straightEma, straight.Student) > 1e-6, "the EMA equals the raw weights");
     }
 
     [Fact]
     public void The_final_checkpoint_is_a_student_transformer_folder_that_loads()
     {
-        var settings = Tiny(iterations: 2);
+        var settings = Tiny(iterations: 3) with { CheckpointInterval = 1, KeepCheckpoints = 2 };
         var run = fixture.NewRunDirectory();
         using var distiller = fixture.NewDistiller(settings);
         distiller.Run(run);
+        Assert.Equal(["checkpoint-0000002", "checkpoint-0000003"],
+            Directory.GetDirectories(run).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var folder = Path.Combine(DistillationCheckpoint.FindLatest(run)!, DistillationCheckpoint.TransformerFolder);
         var config = SD3TransformerConfig.Load(Path.Combine(folder, "config.json"));
         Assert.True(config.TxtAlignGuidance);
@@ -90,9 +101,9 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
     [Fact]
     public void Runs_with_the_same_seed_are_identical_and_other_seeds_differ()
     {
-        using var a = fixture.NewDistiller(Tiny(iterations: 3) with { CfgTargetFraction = 0.5 });
-        using var b = fixture.NewDistiller(Tiny(iterations: 3) with { CfgTargetFraction = 0.5 });
-        using var c = fixture.NewDistiller(Tiny(iterations: 3, seed: 8) with { CfgTargetFraction = 0.5 });
+        using var a = fixture.NewDistiller(Tiny(iterations: 2) with { CfgTargetFraction = 0.5 });
+        using var b = fixture.NewDistiller(Tiny(iterations: 2) with { CfgTargetFraction = 0.5 });
+        using var c = fixture.NewDistiller(Tiny(iterations: 2, seed: 8) with { CfgTargetFraction = 0.5 });
         a.Run(null);
         b.Run(null);
         c.Run(null);
