@@ -37,6 +37,9 @@ public sealed record DistillationRequest
     public int? CheckpointInterval { get; init; }
     public long? Seed { get; init; }
 
+    /// <summary>Decay of an EMA of the student's weights (0–1, exclusive); the EMA is what a finished run exports.</summary>
+    public double? EmaDecay { get; init; }
+
     /// <summary>Held-out prompts, kept with the run (evaluation on the device is not wired yet).</summary>
     public List<string>? EvalPrompts { get; init; }
 }

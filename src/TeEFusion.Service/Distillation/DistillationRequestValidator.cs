@@ -33,6 +33,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
         [nameof(DistillationSettings.Iterations)] = "iterations",
         [nameof(DistillationSettings.BatchSize)] = "batch_size",
         [nameof(DistillationSettings.CheckpointInterval)] = "checkpoint_interval",
+        [nameof(DistillationSettings.EmaDecay)] = "ema_decay",
     };
 
     private readonly DistillationOptions _options = options.Value;
@@ -64,6 +65,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
             Iterations = request.Iterations ?? defaults.Iterations,
             BatchSize = request.BatchSize ?? defaults.BatchSize,
             CheckpointInterval = request.CheckpointInterval ?? defaults.CheckpointInterval,
+            EmaDecay = request.EmaDecay,
         };
         try
         {

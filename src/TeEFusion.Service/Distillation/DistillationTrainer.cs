@@ -51,7 +51,8 @@ public sealed class DistillationTrainer(
             run.Progressed(distiller.Iteration, loss, clock.Elapsed);
             if (last)
             {
-                DistillationCheckpoint.SaveTransformer(Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), distiller.Student);
+                using (var student = distiller.ExportStudent())
+                    DistillationCheckpoint.SaveTransformer(Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), student);
                 End(DistillationRunState.Succeeded, null);
             }
         }

@@ -32,6 +32,7 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model) : IClassFi
     [InlineData("sampler", "student", "sampler")]
     [InlineData("iterations", 0, "iterations")]
     [InlineData("batch_size", -2, "batch_size")]
+    [InlineData("ema_decay", 1.5, "ema_decay")]
     [InlineData("prompts_file", "../secrets.txt", "prompts_file")]
     [InlineData("prompts_file", "/etc/passwd", "prompts_file")]
     public async Task Invalid_settings_are_400_naming_the_field(string field, object value, string expectedField)
