@@ -40,6 +40,9 @@ public sealed record DistillationRequest
     /// <summary>Decay of an EMA of the student's weights (0–1, exclusive); the EMA is what a finished run exports.</summary>
     public double? EmaDecay { get; init; }
 
-    /// <summary>Held-out prompts, kept with the run (evaluation on the device is not wired yet).</summary>
+    /// <summary>Held-out prompts: the student (1 pass/step) is compared with the teacher's sampler on them, seed 0, g = (g_min + g_max) / 2.</summary>
     public List<string>? EvalPrompts { get; init; }
+
+    /// <summary>Evaluate every this many iterations (and before the first and after the last); 0 = only before and after.</summary>
+    public int? EvalInterval { get; init; }
 }

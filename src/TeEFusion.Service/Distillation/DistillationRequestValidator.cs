@@ -9,7 +9,9 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="Settings">Validated settings (latent size is the model's own, set when the run starts).</param>
 /// <param name="Prompts">Training prompts.</param>
 /// <param name="EvalPrompts">Held-out prompts.</param>
-public sealed record DistillationPlan(DistillationSettings Settings, IReadOnlyList<string> Prompts, IReadOnlyList<string> EvalPrompts);
+/// <param name="EvalInterval">Iterations between evaluations; 0 evaluates only before and after.</param>
+public sealed record DistillationPlan(DistillationSettings Settings, IReadOnlyList<string> Prompts, IReadOnlyList<string> EvalPrompts,
+    int EvalInterval);
 
 /// <summary>
 /// Turns a <see cref="DistillationRequest"/> into a <see cref="DistillationPlan"/> or field errors keyed by the JSON name
@@ -47,6 +49,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
             errors["iterations"] = [$"iterations must not exceed Distillation:MaxIterations ({_options.MaxIterations})."];
         if (request.EvalPrompts is { } eval && eval.Any(string.IsNullOrWhiteSpace))
             errors["eval_prompts"] = ["eval_prompts must not contain blank prompts."];
+        if (request.EvalInterval is < 0) errors["eval_interval"] = ["eval_interval must be ≥ 0."];
         if (sampler is null || errors.Count > 0) return null;
 
         var defaults = new DistillationSettings();
@@ -76,7 +79,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
             errors[FieldOf.GetValueOrDefault(e.ParamName ?? "", e.ParamName ?? "body")] = [e.Message];
             return null;
         }
-        return new DistillationPlan(settings, prompts!, request.EvalPrompts ?? []);
+        return new DistillationPlan(settings, prompts!, request.EvalPrompts ?? [], request.EvalInterval ?? 0);
     }
 
     private List<string>? ResolvePrompts(DistillationRequest request, Dictionary<string, string[]> errors)

@@ -9,6 +9,7 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
     private readonly Lock _gate = new();
     private readonly List<double> _losses = [];
     private readonly List<DistillationEvent> _events = [];
+    private readonly List<DistillationEvalPoint> _evaluations = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DistillationRunState _state = DistillationRunState.Queued;
     private DateTimeOffset? _startedAt;
@@ -64,6 +65,11 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
         }
     }
 
+    public void Evaluated(DistillationEvalPoint point)
+    {
+        lock (_gate) _evaluations.Add(point);
+    }
+
     public void Finished(DistillationRunState state, DateTimeOffset now, string? error = null)
     {
         lock (_gate)
@@ -99,7 +105,7 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
             double? eta = _state == DistillationRunState.Running && _iterationSeconds > 0
                 ? (settings.Iterations - _iteration) * _iterationSeconds
                 : null;
-            return new DistillationRunResponse(Id, _state, _iteration, settings.Iterations, _losses.ToArray(), [], eta, _error, CreatedAt,
+            return new DistillationRunResponse(Id, _state, _iteration, settings.Iterations, _losses.ToArray(), _evaluations.ToArray(), eta, _error, CreatedAt,
                 _startedAt, _finishedAt, settings.Teacher.Name, settings.Steps, settings.GuidanceMin, settings.GuidanceMax,
                 settings.LearningRate, settings.BatchSize, settings.CheckpointInterval, settings.Seed, Plan.Prompts.Count, Plan.EvalPrompts.Count);
         }

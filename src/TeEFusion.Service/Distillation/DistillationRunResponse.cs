@@ -6,7 +6,7 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="Iteration">Optimizer steps done.</param>
 /// <param name="Iterations">Optimizer steps of the run.</param>
 /// <param name="Losses">Mean loss of each optimizer step so far (the loss curve).</param>
-/// <param name="EvalHistory">Evaluations so far (none yet: evaluation is not run by the service).</param>
+/// <param name="EvalHistory">Evaluations so far (only with eval_prompts).</param>
 /// <param name="EtaSeconds">Estimated seconds to go while running.</param>
 /// <param name="Error">Why it failed or was canceled.</param>
 /// <param name="CreatedAt">When it was submitted.</param>
@@ -23,6 +23,6 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="PromptCount">Training prompts.</param>
 /// <param name="EvalPromptCount">Held-out prompts.</param>
 public sealed record DistillationRunResponse(string Id, DistillationRunState State, int Iteration, int Iterations, double[] Losses,
-    object[] EvalHistory, double? EtaSeconds, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    DistillationEvalPoint[] EvalHistory, double? EtaSeconds, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     string Sampler, int Steps, double GMin, double GMax, double Lr, int BatchSize, int CheckpointInterval, long Seed, int PromptCount,
     int EvalPromptCount);

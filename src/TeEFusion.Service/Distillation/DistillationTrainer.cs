@@ -4,6 +4,7 @@ using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
 using TeEFusion.Service.Options;
+using TorchSharp;
 
 namespace TeEFusion.Service.Distillation;
 
@@ -25,6 +26,8 @@ public sealed class DistillationTrainer(
     private SD3Components? _teacher;
     private DistillationPrompts? _prompts;
     private TeEFusionDistiller? _distiller;
+    private DistillationPrompts? _evalPrompts;
+    private DistillationEvaluator? _evaluator;
 
     /// <summary>True when a run is waiting for its next iteration.</summary>
     public bool HasWork => runs.Active is not null;
@@ -49,6 +52,8 @@ public sealed class DistillationTrainer(
             var last = distiller.Iteration == distiller.Settings.Iterations;
             if (last || (interval > 0 && distiller.Iteration % interval == 0)) DistillationCheckpoint.Save(run.Directory, distiller);
             run.Progressed(distiller.Iteration, loss, clock.Elapsed);
+            var every = run.Plan.EvalInterval;
+            if (last || (every > 0 && distiller.Iteration % every == 0)) Evaluate(run, distiller);
             if (last)
             {
                 using (var student = distiller.ExportStudent())
@@ -82,8 +87,26 @@ public sealed class DistillationTrainer(
             ? TeEFusionDistiller.Resume(run.Directory, _teacher.Transformer, _teacher.Scheduler, _prompts, settings)
             : new TeEFusionDistiller(_teacher.Transformer, _teacher.Scheduler, _prompts, settings);
         run.Started(time.GetUtcNow(), _distiller.Iteration, _distiller.LossHistory);
+        if (run.Plan.EvalPrompts.Count > 0)
+        {
+            // Seed 0 and the middle of the g range: fixed, so that every evaluation of the run is comparable.
+            _evalPrompts = DistillationPrompts.Encode(_teacher, run.Plan.EvalPrompts);
+            _evaluator = new DistillationEvaluator(_teacher.Transformer, _teacher.Scheduler, _evalPrompts, settings.Teacher, settings.Steps,
+                (settings.GuidanceMin + settings.GuidanceMax) / 2, [0], latent, latent);
+            Evaluate(run, _distiller);
+        }
         logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _distiller.Iteration,
             settings.Iterations);
+    }
+
+    private void Evaluate(DistillationRun run, TeEFusionDistiller distiller)
+    {
+        if (_evaluator is null) return;
+        using var noGrad = torch.no_grad();
+        using var student = distiller.ExportStudent();
+        var e = _evaluator.Evaluate(student);
+        run.Evaluated(new DistillationEvalPoint(distiller.Iteration, e.LatentMse, e.StudentPassesPerImage, e.TeacherPassesPerImage,
+            e.StudentMilliseconds, e.TeacherMilliseconds));
     }
 
     private void End(DistillationRunState state, string? error)
@@ -96,9 +119,13 @@ public sealed class DistillationTrainer(
 
     private void Release()
     {
+        _evaluator?.Dispose();
+        _evalPrompts?.Dispose();
         _distiller?.Dispose();
         _prompts?.Dispose();
         _teacher?.Dispose();
+        _evaluator = null;
+        _evalPrompts = null;
         _distiller = null;
         _prompts = null;
         _teacher = null;

@@ -81,7 +81,10 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model) : IClassFi
         await using var factory = Secured(model, ("Distillation:CheckpointDirectory", checkpoints));
         var client = await AdminClientAsync(factory);
 
-        var id = (await StartAsync(client, Body(iterations: 3, checkpointInterval: 2))).GetProperty("id").GetString()!;
+        var body = Body(iterations: 3, checkpointInterval: 2);
+        body["eval_prompts"] = new[] { "a green tree" };
+        body["eval_interval"] = 2;
+        var id = (await StartAsync(client, body)).GetProperty("id").GetString()!;
         var run = await WaitAsync(client, id, r => r.GetProperty("state").GetString() is "succeeded" or "failed", "the end");
 
         Assert.Equal("succeeded", run.GetProperty("state").GetString());
@@ -89,6 +92,14 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model) : IClassFi
         var losses = run.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToArray();
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"loss {l}"));
+        var evaluations = run.GetProperty("eval_history").EnumerateArray().ToList();
+        Assert.Equal([0, 2, 3], evaluations.Select(e => e.GetProperty("iteration").GetInt32()));
+        Assert.All(evaluations, e =>
+        {
+            Assert.Equal(2, e.GetProperty("student_passes_per_image").GetInt32());
+            Assert.True(e.GetProperty("teacher_passes_per_image").GetInt32() > 2, e.ToString());
+            Assert.True(e.GetProperty("latent_mse").GetDouble() is var mse && double.IsFinite(mse) && mse >= 0, e.ToString());
+        });
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "checkpoint-0000002", "run_state.json")));
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "checkpoint-0000003", "run_state.json")));
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "transformer", "diffusion_pytorch_model.safetensors")));
