@@ -39,12 +39,13 @@ public sealed class DistillationTrainer(
         if (run is null) return;
         try
         {
-            if (!ReferenceEquals(run, _run)) Begin(run);
             if (run.CancelRequested)
             {
+                _run = run;
                 End(DistillationRunState.Canceled, "Canceled by an administrator.");
                 return;
             }
+            if (!ReferenceEquals(run, _run)) Begin(run);
             var distiller = _distiller!;
             var clock = Stopwatch.StartNew();
             var loss = distiller.Step();
