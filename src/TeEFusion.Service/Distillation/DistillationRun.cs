@@ -17,6 +17,7 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
     private string? _error;
     private int _iteration;
     private double _iterationSeconds;
+    private double _slowestIterationSeconds;
     private volatile bool _cancelRequested;
 
     public string Id { get; } = id;
@@ -60,6 +61,7 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
             _iteration = iteration;
             _losses.Add(loss);
             // Exponential average: the first iterations (warm-up of the device, the teacher's load) weigh less over time.
+            _slowestIterationSeconds = Math.Max(_slowestIterationSeconds, elapsed.TotalSeconds);
             _iterationSeconds = _iterationSeconds == 0 ? elapsed.TotalSeconds : 0.8 * _iterationSeconds + 0.2 * elapsed.TotalSeconds;
             Append("progress", loss, null);
         }
@@ -105,7 +107,8 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
             double? eta = _state == DistillationRunState.Running && _iterationSeconds > 0
                 ? (settings.Iterations - _iteration) * _iterationSeconds
                 : null;
-            return new DistillationRunResponse(Id, _state, _iteration, settings.Iterations, _losses.ToArray(), _evaluations.ToArray(), eta, _error, CreatedAt,
+            return new DistillationRunResponse(Id, _state, _iteration, settings.Iterations, _losses.ToArray(), _evaluations.ToArray(), eta,
+                _iterationSeconds * 1000, _slowestIterationSeconds * 1000, _error, CreatedAt,
                 _startedAt, _finishedAt, settings.Teacher.Name, settings.Steps, settings.GuidanceMin, settings.GuidanceMax,
                 settings.LearningRate, settings.BatchSize, settings.CheckpointInterval, settings.Seed, Plan.Prompts.Count, Plan.EvalPrompts.Count);
         }

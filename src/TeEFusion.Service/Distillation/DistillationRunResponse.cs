@@ -8,6 +8,8 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="Losses">Mean loss of each optimizer step so far (the loss curve).</param>
 /// <param name="EvalHistory">Evaluations so far (only with eval_prompts).</param>
 /// <param name="EtaSeconds">Estimated seconds to go while running.</param>
+/// <param name="IterationMs">Recent iteration time (exponential average): about how long an inference job may wait.</param>
+/// <param name="SlowestIterationMs">The longest iteration so far (checkpoint writes included).</param>
 /// <param name="Error">Why it failed or was canceled.</param>
 /// <param name="CreatedAt">When it was submitted.</param>
 /// <param name="StartedAt">When its first iteration began.</param>
@@ -23,6 +25,6 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="PromptCount">Training prompts.</param>
 /// <param name="EvalPromptCount">Held-out prompts.</param>
 public sealed record DistillationRunResponse(string Id, DistillationRunState State, int Iteration, int Iterations, double[] Losses,
-    DistillationEvalPoint[] EvalHistory, double? EtaSeconds, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    DistillationEvalPoint[] EvalHistory, double? EtaSeconds, double IterationMs, double SlowestIterationMs, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     string Sampler, int Steps, double GMin, double GMax, double Lr, int BatchSize, int CheckpointInterval, long Seed, int PromptCount,
     int EvalPromptCount);

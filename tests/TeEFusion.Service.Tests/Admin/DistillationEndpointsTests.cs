@@ -3,13 +3,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TeEFusion.Service.Tests.Endpoints;
+using Xunit.Abstractions;
 using TeEFusion.Service.Tests.Fixtures;
 using static TeEFusion.Service.Tests.Admin.DistillationApi;
 
 namespace TeEFusion.Service.Tests.Admin;
 
 [Collection("Sequential")]
-public sealed class DistillationEndpointsTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
+public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutputHelper output) : IClassFixture<TinyModelFolder>
 {
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
@@ -157,6 +158,34 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model) : IClassFi
         var during = await WaitAsync(admin, id, r => r.GetProperty("iteration").GetInt32() > before, "more iterations");
         Assert.Equal("running", during.GetProperty("state").GetString());
         Assert.True(during.GetProperty("eta_seconds").GetDouble() > 0);
+        await admin.DeleteAsync($"/admin/distillations/{id}");
+        await WaitForStateAsync(admin, id, "canceled");
+    }
+
+    [Fact]
+    public async Task A_job_arriving_during_training_waits_at_most_about_one_training_iteration()
+    {
+        await using var factory = Secured(model);
+        var admin = await AdminClientAsync(factory);
+        var user = factory.CreateClient();
+        user.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        var id = (await StartAsync(admin, Body(iterations: 100_000, checkpointInterval: 0))).GetProperty("id").GetString()!;
+        await WaitAsync(admin, id, r => r.GetProperty("iteration").GetInt32() >= 2, "two iterations");
+
+        var waits = new List<double>();
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var job = await JobApi.CreateJobAsync(user, JobApi.Body(seed: seed));
+            var done = await JobApi.WaitForStateAsync(user, job.GetProperty("id").GetString()!, "succeeded");
+            waits.Add(done.GetProperty("timings").GetProperty("queued_ms").GetDouble());
+        }
+        var run = await GetAsync(admin, id);
+
+        // The bound: the rest of the iteration in progress when the job arrived, plus scheduling slack on a busy CI machine.
+        var slowest = run.GetProperty("slowest_iteration_ms").GetDouble();
+        output.WriteLine($"queue waits {string.Join(", ", waits.Select(w => w.ToString("F1")))} ms; iteration {run.GetProperty("iteration_ms").GetDouble():F1} ms, slowest {slowest:F1} ms");
+        Assert.True(waits.Max() <= slowest + 250, $"queue waits {string.Join(", ", waits.Select(w => w.ToString("F1")))} ms; slowest iteration {slowest:F1} ms");
+        Assert.Equal("running", run.GetProperty("state").GetString());
         await admin.DeleteAsync($"/admin/distillations/{id}");
         await WaitForStateAsync(admin, id, "canceled");
     }
