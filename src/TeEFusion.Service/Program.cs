@@ -1,3 +1,4 @@
+using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Endpoints;
 using TeEFusion.Service.Errors;
 using TeEFusion.Service.Extensions;
@@ -15,7 +16,8 @@ builder.Services
     .AddServiceSecurity()
     .AddServiceTelemetry(builder.Configuration)
     .AddServiceSwagger()
-    .AddGenerationWorker();
+    .AddGenerationWorker()
+    .AddDistillation();
 
 var app = builder.Build();
 

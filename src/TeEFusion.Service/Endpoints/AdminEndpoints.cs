@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
 
-/// <summary>/admin routes (admin key required); later admin features (distillation runs) join this group.</summary>
+/// <summary>/admin routes (admin key required): status and distillation runs.</summary>
 public static class AdminEndpoints
 {
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
@@ -14,6 +15,7 @@ public static class AdminEndpoints
         group.MapGet("/status", Status)
             .WithName("AdminStatus")
             .WithSummary("The served model, the worker and the process, for operators.");
+        group.MapDistillationEndpoints();
         return group;
     }
 

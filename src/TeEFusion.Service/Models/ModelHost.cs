@@ -23,6 +23,7 @@ public sealed class ModelHost : IHostedService, IDisposable
     private readonly TaskCompletionSource<StudentPipeline?> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private StudentPipeline? _pipeline;
+    private StudentPipeline? _previous;
     private ModelInfo _info;
     private ModelHostState _state = ModelHostState.Loading;
     private string? _error;
@@ -58,6 +59,41 @@ public sealed class ModelHost : IHostedService, IDisposable
         get { lock (_gate) return _error; }
     }
 
+    /// <summary>The pipeline served before the last <see cref="Swap"/>, kept so that it can be restored; null if none.</summary>
+    public StudentPipeline? Previous
+    {
+        get { lock (_gate) return _previous; }
+    }
+
+    /// <summary>The options the served pipeline was loaded with, for loading another folder the same way.</summary>
+    public PipelineOptions LoadOptions(string? modelId = null, string? modelVersion = null) => new()
+    {
+        Compute = ComputeOptions.Parse(_device.Device, _device.DType),
+        MaxSequenceLength = _model.MaxSequenceLength,
+        NegativePromptCacheSize = _model.NegativePromptCacheSize,
+        ModelId = modelId ?? NullIfBlank(_model.Id),
+        ModelVersion = modelVersion ?? NullIfBlank(_model.Version),
+    };
+
+    /// <summary>
+    /// Serves <paramref name="pipeline"/> from now on (the device worker calls this at a step boundary with no job running).
+    /// The replaced pipeline becomes <see cref="Previous"/>; the one before it is disposed.
+    /// </summary>
+    public void Swap(StudentPipeline pipeline)
+    {
+        StudentPipeline? dropped;
+        lock (_gate)
+        {
+            if (ReferenceEquals(pipeline, _pipeline)) return;
+            dropped = ReferenceEquals(_previous, pipeline) ? null : _previous;
+            _previous = _pipeline;
+            _pipeline = pipeline;
+            _info = _info with { Id = pipeline.ModelId, Version = pipeline.ModelVersion, LoadedAt = DateTimeOffset.UtcNow };
+        }
+        dropped?.Dispose();
+        _logger.LogInformation("Now serving model {ModelId} {ModelVersion}", pipeline.ModelId, pipeline.ModelVersion);
+    }
+
     /// <summary>Completes when loading ends: with the pipeline, or null when it failed.</summary>
     public Task<StudentPipeline?> WhenLoaded => _loaded.Task;
 
@@ -77,14 +113,17 @@ public sealed class ModelHost : IHostedService, IDisposable
 
     public void Dispose()
     {
-        StudentPipeline? pipeline;
+        StudentPipeline? pipeline, previous;
         lock (_gate)
         {
             _disposed = true;
             pipeline = _pipeline;
+            previous = _previous;
             _pipeline = null;
+            _previous = null;
         }
         pipeline?.Dispose();
+        previous?.Dispose();
     }
 
     private void Load()
@@ -95,14 +134,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         StudentPipeline pipeline;
         try
         {
-            pipeline = StudentPipeline.Load(path, new PipelineOptions
-            {
-                Compute = ComputeOptions.Parse(_device.Device, _device.DType),
-                MaxSequenceLength = _model.MaxSequenceLength,
-                NegativePromptCacheSize = _model.NegativePromptCacheSize,
-                ModelId = NullIfBlank(_model.Id),
-                ModelVersion = NullIfBlank(_model.Version),
-            });
+            pipeline = StudentPipeline.Load(path, LoadOptions());
         }
         // The boundary of a background task: whatever escaped here would leave readiness saying "loading" forever.
         catch (Exception e)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
@@ -15,6 +16,9 @@ namespace TeEFusion.Service.Worker;
 /// dispose scopes are thread-local, and nothing here awaits): it takes jobs from the <see cref="GenerationQueue"/>
 /// at step boundaries and lets a <see cref="BatchEngine"/> advance them. On stop, queued jobs are canceled with a
 /// reason, running ones get <see cref="WorkerOptions.DrainTimeoutSeconds"/> to finish, and whatever is left is canceled.
+/// Distillation runs only use the gaps: one training iteration runs when no job is running or queued, and the queue is
+/// checked again before the next one, so a job that arrives during training waits at most one training iteration
+/// (plus a checkpoint write on checkpoint iterations).
 /// </summary>
 public sealed class DeviceWorker(
     ModelHost model,
@@ -23,6 +27,8 @@ public sealed class DeviceWorker(
     ServiceHealth health,
     ServiceTelemetry telemetry,
     DeviceFaultHook faults,
+    DistillationTrainer training,
+    ModelSwaps swaps,
     ResiliencePipelineProvider<string> resilience,
     IOptions<WorkerOptions> workerOptions,
     IOptions<BatchingOptions> batchingOptions,
@@ -39,6 +45,9 @@ public sealed class DeviceWorker(
     public const string ShutdownRunningReason = "The service shut down before the job finished (Worker:DrainTimeoutSeconds passed).";
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    // How often an idle worker looks for a distillation run to start.
+    private static readonly TimeSpan TrainingPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly WorkerOptions _worker = workerOptions.Value;
     private readonly BatchingOptions _batching = batchingOptions.Value;
@@ -82,17 +91,49 @@ public sealed class DeviceWorker(
             return;
         }
         var maxBatch = _batching.Enabled ? _batching.MaxBatchSize : 1;
-        using var engine = new BatchEngine(pipeline, maxBatch, _batching.PadToMaxBatchSize, resilience.GetPipeline(ResiliencePipelineName), faults,
-            new WorkerInstruments(telemetry), time, logger);
+        var engine = CreateEngine(pipeline, maxBatch);
+        try
+        {
+            Serve(ref engine, maxBatch, stopping);
+        }
+        finally
+        {
+            engine.Dispose();
+        }
+    }
+
+    private BatchEngine CreateEngine(StudentPipeline pipeline, int maxBatch) =>
+        new(pipeline, maxBatch, _batching.PadToMaxBatchSize, resilience.GetPipeline(ResiliencePipelineName), faults, new WorkerInstruments(telemetry),
+            time, logger);
+
+    private void Serve(ref BatchEngine engine, int maxBatch, CancellationToken stopping)
+    {
         logger.LogInformation("Device worker running: batches of up to {MaxBatch} image(s), {MaxWait} ms gathering", maxBatch,
             _batching.MaxWaitMilliseconds);
         var lastSweep = time.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
+            if (swaps.Pending is { } swap)
+            {
+                // A promotion: admit nothing new, let running jobs finish on their weights, then serve the new pipeline.
+                if (engine.ActiveJobs > 0)
+                {
+                    engine.StepNext();
+                    continue;
+                }
+                engine.Dispose();
+                engine = CreateEngine(swap.Pipeline, maxBatch);
+                model.Swap(swap.Pipeline);
+                swaps.Applied(swap);
+            }
             if (engine.ActiveJobs == 0)
             {
-                if (!WaitForWork(stopping)) break;
-                Gather(engine, stopping);
+                if (!queue.Reader.TryPeek(out _) && training.HasWork)
+                    training.RunIteration();
+                else if (!WaitForWork(stopping))
+                    break;
+                else if (queue.Reader.TryPeek(out _))
+                    Gather(engine, stopping);
             }
             Admit(engine);
             engine.StepNext();
@@ -117,12 +158,17 @@ public sealed class DeviceWorker(
         }
     }
 
-    // Blocks the worker thread until a job is queued; false when stopping or the queue is closed.
+    // Blocks the worker thread until a job is queued, a distillation run waits or a model swap is pending; false when stopping or the queue is closed.
     private bool WaitForWork(CancellationToken stopping)
     {
         try
         {
-            return queue.Reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult();
+            var ready = queue.Reader.WaitToReadAsync(stopping).AsTask();
+            while (!((IAsyncResult)ready).AsyncWaitHandle.WaitOne(TrainingPollInterval))
+            {
+                if (training.HasWork || swaps.Pending is not null) return true;
+            }
+            return ready.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {

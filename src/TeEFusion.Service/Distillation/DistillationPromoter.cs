@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using TeEFusion.Core.Distillation;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Models;
+using TeEFusion.Service.Options;
+
+namespace TeEFusion.Service.Distillation;
+
+/// <summary>
+/// Promotion: a succeeded run's student becomes a complete diffusers folder ({run folder}/model: the served folder's
+/// other components + the run's transformer/), is loaded as a <see cref="StudentPipeline"/> off the device thread,
+/// and is handed to the worker to serve from its next boundary with no job running. Its version is the run id.
+/// </summary>
+public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, IOptions<ModelOptions> model, ILogger<DistillationPromoter> logger)
+{
+    /// <summary>The promoted folder's name inside the run folder.</summary>
+    public const string ModelFolderName = "model";
+
+    private readonly SemaphoreSlim _busy = new(1, 1);
+
+    /// <summary>Serves the run's student once the worker swapped it in; null when another promotion or restore is under way.</summary>
+    public async Task<ModelInfo?> PromoteAsync(DistillationRun run, CancellationToken cancellation)
+    {
+        var folder = await Task.Run(() => BuildFolder(run), cancellation);
+        return await ServeAsync(() => StudentPipeline.Load(folder, host.LoadOptions(host.Info.Id, run.Id)), cancellation);
+    }
+
+    /// <summary>Serves the pipeline that was served before the last swap again; null when a promotion is under way.</summary>
+    public Task<ModelInfo?> RestoreAsync(CancellationToken cancellation) =>
+        ServeAsync(() => host.Previous ?? throw new InvalidOperationException("No previous model version is kept."), cancellation);
+
+    private async Task<ModelInfo?> ServeAsync(Func<StudentPipeline> load, CancellationToken cancellation)
+    {
+        if (!await _busy.WaitAsync(0, cancellation)) return null;
+        try
+        {
+            var pipeline = await Task.Run(load, cancellation);
+            var swap = swaps.TryRequest(pipeline) ?? throw new InvalidOperationException("Another model swap is pending.");
+            await swap.Done.Task.WaitAsync(cancellation);
+            return host.Info;
+        }
+        finally
+        {
+            _busy.Release();
+        }
+    }
+
+    // Written under a temporary name and renamed, so a half-copied folder is never loaded.
+    private string BuildFolder(DistillationRun run)
+    {
+        var target = Path.Combine(run.Directory, ModelFolderName);
+        if (Directory.Exists(target)) return target;
+        var served = Path.GetFullPath(model.Value.Path ?? throw new InvalidOperationException("Model:Path is not set."));
+        var student = Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder);
+        if (!Directory.Exists(student)) throw new DirectoryNotFoundException($"The run's student is missing: {student}.");
+        var partial = target + ".partial";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(served))
+        {
+            var name = Path.GetFileName(entry);
+            if (name == DistillationCheckpoint.TransformerFolder) continue;
+            Copy(entry, Path.Combine(partial, name));
+        }
+        Copy(student, Path.Combine(partial, DistillationCheckpoint.TransformerFolder));
+        Directory.Move(partial, target);
+        logger.LogInformation("Run {RunId}: wrote the promoted model folder {Folder}", run.Id, target);
+        return target;
+    }
+
+    private static void Copy(string source, string destination)
+    {
+        if (File.Exists(source))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(source, destination);
+            return;
+        }
+        Directory.CreateDirectory(destination);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(source)) Copy(entry, Path.Combine(destination, Path.GetFileName(entry)));
+    }
+}
