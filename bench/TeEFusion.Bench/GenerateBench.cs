@@ -55,7 +55,12 @@ public static class GenerateBench
                 var before = ProcessMemory.ResidentMib();
                 var loadClock = Stopwatch.StartNew();
                 using SD3Pipeline pipeline = group.Key ? StudentPipeline.Load(folder, options) : TeacherPipeline.Load(folder, options);
-                var load = new GenerateBenchLoad(name, loadClock.Elapsed.TotalSeconds, before, ProcessMemory.ResidentMib(), ProcessMemory.PeakResidentMib());
+                // The kernel's per-thread RSS counters lag by a few pages, so a peak read after the resident size can
+                // come out a hair below it; the peak is at least what was resident.
+                var after = ProcessMemory.ResidentMib();
+                var peak = ProcessMemory.PeakResidentMib();
+                if (peak is { } hwm && after is { } rss) peak = Math.Max(hwm, rss);
+                var load = new GenerateBenchLoad(name, loadClock.Elapsed.TotalSeconds, before, after, peak);
                 loads.Add(load);
                 log?.Invoke($"{name} pipeline loaded in {load.Seconds:F1} s, resident {load.RssAfterMib:F0} MiB");
                 model ??= GenerateBenchModel.Describe(pipeline.Components, source, settings.ResolvedPreset, writeSeconds);
