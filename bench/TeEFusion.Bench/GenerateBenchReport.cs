@@ -55,7 +55,7 @@ public sealed record GenerateBenchReport(
     bool PeakRssPerPhase,
     double? PeakRssMib,
     IReadOnlyList<GenerateBenchLoad> Loads,
-    IReadOnlyList<GenerateBenchRow> Rows)
+    IReadOnlyList<GenerateBenchRow> Rows) : IBenchReport
 {
     public string ToJson() => JsonSerializer.Serialize(this, BenchFiles.Json);
 

@@ -29,7 +29,7 @@ public sealed record ServiceBenchReport(
     ServiceBenchSettings Settings,
     IReadOnlyList<ServiceLoadRow> Rows,
     IReadOnlyList<ServiceOverhead> Overhead,
-    ServiceMemory Memory)
+    ServiceMemory Memory) : IBenchReport
 {
     public string ToJson() => JsonSerializer.Serialize(this, BenchFiles.Json);
 

@@ -34,7 +34,7 @@ public sealed record TransformerBenchReport(
     double TotalSeconds,
     MachineInfo Machine,
     TransformerBenchSettings Settings,
-    IReadOnlyList<TransformerBenchRow> Rows)
+    IReadOnlyList<TransformerBenchRow> Rows) : IBenchReport
 {
     public string ToJson() => JsonSerializer.Serialize(this, BenchFiles.Json);
 

@@ -81,9 +81,7 @@ internal static class BenchCommand
                 var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "service-cpu.json");
                 Console.Error.WriteLine($"Benchmarking the service ({settings.Preset} {width}x{height}, {settings.Steps} steps); results go to {jsonPath}.");
                 var report = await ServiceBench.RunAsync(settings, Console.Error.WriteLine, cancel);
-                var markdownPath = report.Save(jsonPath);
-                Console.WriteLine(report.ToMarkdown());
-                Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+                Publish(report, jsonPath);
                 return 0;
             }
             catch (ArgumentException error)
@@ -156,9 +154,7 @@ internal static class BenchCommand
                 var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", $"generate-{settings.ModelTag}-{DeviceTag(settings.Device)}.json");
                 Console.Error.WriteLine($"Benchmarking generation ({string.Join(", ", settings.Samplers)}) on {settings.Device}; results go to {jsonPath}.");
                 var report = GenerateBench.Run(settings, Console.Error.WriteLine);
-                var markdownPath = report.Save(jsonPath);
-                Console.WriteLine(report.ToMarkdown());
-                Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+                Publish(report, jsonPath);
                 return 0;
             }
             catch (ArgumentException error)
@@ -246,9 +242,7 @@ internal static class BenchCommand
             var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", $"transformer-{DeviceTag(settings.Device)}.json");
             Console.Error.WriteLine($"Benchmarking {settings.Layers} layers × hidden {settings.ResolvedHidden} on {settings.Device}; results go to {jsonPath}.");
             var report = TransformerBench.Run(settings, Console.Error.WriteLine);
-            var markdownPath = report.Save(jsonPath);
-            Console.WriteLine(report.ToMarkdown());
-            Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+            Publish(report, jsonPath);
             return 0;
         });
         return command;
@@ -269,4 +263,12 @@ internal static class BenchCommand
 
     // `cuda:1` → `cuda1`, so the default file name has no colon.
     private static string DeviceTag(string device) => device.Trim().ToLowerInvariant().Replace(":", "", StringComparison.Ordinal);
+
+    // The table goes to stdout (for piping); the progress and the paths go to stderr.
+    private static void Publish(IBenchReport report, string jsonPath)
+    {
+        var markdownPath = report.Save(jsonPath);
+        Console.WriteLine(report.ToMarkdown());
+        Console.Error.WriteLine($"Wrote {jsonPath} and {markdownPath}.");
+    }
 }
