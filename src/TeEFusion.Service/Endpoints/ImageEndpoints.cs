@@ -21,13 +21,8 @@ public static class ImageEndpoints
             .WithSummary("Generates images (OpenAI `POST /v1/images/generations`); answers when they are done.")
             .WithDescription("OpenAI's fields plus the extensions seed, steps, guidance_scale and negative_prompt. " +
                 "Idempotency-Key and Cancel-After headers are honoured. A client that disconnects cancels its job.")
-            .Accepts<ImageGenerationRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesSubmissionProblems()
             .ProducesProblem(StatusCodes.Status500InternalServerError)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return group;
     }

@@ -23,12 +23,7 @@ public static class JobEndpoints
             .WithSummary("Queues a generation job; 202 + Location, or 200 with the result if done within `Prefer: wait=N` seconds.")
             .WithDescription("Same body as /v1/images/generations. `Idempotency-Key` makes a retried create return the same job; " +
                 "`Cancel-After: N` cancels the job if it is not done N seconds after it was accepted.")
-            .Accepts<ImageGenerationRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesSubmissionProblems();
         group.MapGet("/{id}", Get)
             .WithName("GetJob")
             .WithSummary("The job's state, queue position, step/total, ETA, timings, warnings and result links.")
