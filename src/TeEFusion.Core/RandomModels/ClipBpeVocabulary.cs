@@ -67,6 +67,33 @@ internal sealed class ClipBpeVocabulary
         return new ClipBpeVocabulary(tokens, merges);
     }
 
+    // The byte symbols, then for each word the merges that join its letters left to right into one token (the last
+    // one carrying the end-of-word marker), so every listed word encodes as a single id.
+    public static ClipBpeVocabulary FromWords(IEnumerable<string> words)
+    {
+        var symbols = ByteSymbolsInClipOrder();
+        var tokens = new List<string>(symbols);
+        tokens.AddRange(symbols.Select(s => s + EndOfWord));
+        var known = tokens.ToHashSet(StringComparer.Ordinal);
+        var merges = new List<(string, string)>();
+        foreach (var word in words)
+        {
+            if (word.Length == 0 || word.Any(c => !Letters.Contains(c)))
+                throw new ArgumentException($"vocabulary words must be lowercase ASCII letters; got '{word}'.", nameof(words));
+            for (var k = 1; k < word.Length; k++)
+            {
+                var right = word[k] + (k == word.Length - 1 ? EndOfWord : "");
+                var joined = word[..k] + right;
+                if (!known.Add(joined)) continue;
+                merges.Add((word[..k], right));
+                tokens.Add(joined);
+            }
+        }
+        tokens.Add(StartToken);
+        tokens.Add(EndToken);
+        return new ClipBpeVocabulary(tokens, merges);
+    }
+
     // merges.txt as transformers reads it: a "#version" header line, then one "left right" pair per line.
     public string MergesText() => "#version: 0.2\n" + string.Concat(Merges.Select(m => $"{m.Left} {m.Right}\n"));
 

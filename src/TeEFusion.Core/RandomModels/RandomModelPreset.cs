@@ -9,6 +9,12 @@ public enum RandomModelPreset
     /// <summary>For CPU benchmarks of the whole pipeline at 256×256; see <see cref="RandomModelSpec"/> for the shapes.</summary>
     Small,
 
+    /// <summary>
+    /// The architecture of the bundled tiny-shapes model before training: 64×64 images, a caption-word CLIP vocabulary,
+    /// no T5; <c>teefusion train-tiny</c> starts from it.
+    /// </summary>
+    TinyShapes,
+
     /// <summary>SD3-medium's exact shapes for every component (≈16 GB in bfloat16), for GPU speed measurements.</summary>
     Sd3Medium,
 }

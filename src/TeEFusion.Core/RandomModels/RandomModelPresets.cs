@@ -1,12 +1,13 @@
 namespace TeEFusion.Core.RandomModels;
 
-/// <summary>The command-line names of <see cref="RandomModelPreset"/> values ("tiny", "small", "sd3-medium").</summary>
+/// <summary>The command-line names of <see cref="RandomModelPreset"/> values ("tiny", "small", "tiny-shapes", "sd3-medium").</summary>
 public static class RandomModelPresets
 {
     private static readonly (string Name, RandomModelPreset Preset)[] Table =
     [
         ("tiny", RandomModelPreset.Tiny),
         ("small", RandomModelPreset.Small),
+        ("tiny-shapes", RandomModelPreset.TinyShapes),
         ("sd3-medium", RandomModelPreset.Sd3Medium),
     ];
 

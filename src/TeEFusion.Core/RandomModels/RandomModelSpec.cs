@@ -16,6 +16,10 @@ namespace TeEFusion.Core.RandomModels;
 /// CLIPs hidden 256 + 256, 4 layers, 4 heads, FFN 1024, projections 256 + 256, vocabulary 49408; T5 d_model 512,
 /// 4 layers, 8 heads × 64, d_ff 1024, vocabulary 384; VAE [32, 64, 128, 128], 2 layers per block, 32 groups, latent 16
 /// (factor 8); default image 256×256.</item>
+/// <item><b>tiny-shapes</b>: the bundled model's architecture: transformer 6 layers, 4 heads × 32 (inner 128), patch 2,
+/// joint 64, pooled 64, pos max 8 (64×64 images only); CLIPs hidden 32 + 32, 2 layers, 2 heads, FFN 64, projections
+/// 32 + 32, 16 positions, a vocabulary of the shape captions' words (<see cref="Shapes.ShapeVocabulary"/>); no T5 (its
+/// config only satisfies the wiring check); VAE [16, 32, 64], 1 layer per block, 8 groups, latent 4 (factor 4).</item>
 /// <item><b>sd3-medium</b>: SD3-medium's shapes: transformer 24 layers, 24 × 64, joint 4096, pooled 2048, pos max 192;
 /// CLIP-L (768, 12 layers, quick_gelu) and OpenCLIP bigG (1280, 32 layers, gelu); T5-XXL (4096, 24 layers, 64 × 64,
 /// d_ff 10240, vocabulary 32128); VAE [128, 256, 512, 512], latent 16; default image 1024×1024.</item>
@@ -33,6 +37,12 @@ public sealed record RandomModelSpec(
     FlowMatchEulerDiscreteSchedulerConfig Scheduler,
     int ImageSize)
 {
+    /// <summary>Whole words the CLIP vocabulary holds as single tokens; null for letter n-grams up to the vocabulary size.</summary>
+    public IReadOnlyList<string>? VocabularyWords { get; init; }
+
+    /// <summary>model_max_length of the CLIP tokenizers (CLIP's 77 unless the encoders have fewer positions).</summary>
+    public int ClipMaxLength => TextEncoder.MaxPositionEmbeddings;
+
     /// <summary>The diffusers version written into every diffusers config and the index.</summary>
     public const string DiffusersVersion = "0.32.2";
 
@@ -51,14 +61,27 @@ public sealed record RandomModelSpec(
         RandomModelPreset.Small => Build(layers: 12, heads: 6, headDim: 64, joint: 512, posMax: 64,
             clipL: ClipConfig(256, 1024, 4, 4, 256, 49408, "quick_gelu"), clipG: ClipConfig(256, 1024, 4, 4, 256, 49408, "gelu"),
             t5: T5EncoderConfig(512, 4, 8, 64, 1024, 384), vae: VaeConfig([32, 64, 128, 128], 2, 32, 16, 256), imageSize: 256),
+        RandomModelPreset.TinyShapes => TinyShapes(),
         RandomModelPreset.Sd3Medium => Build(layers: 24, heads: 24, headDim: 64, joint: 4096, posMax: 192,
             clipL: ClipConfig(768, 3072, 12, 12, 768, 49408, "quick_gelu"), clipG: ClipConfig(1280, 5120, 32, 20, 1280, 49408, "gelu"),
             t5: T5EncoderConfig(4096, 24, 64, 64, 10240, 32128), vae: VaeConfig([128, 256, 512, 512], 2, 32, 16, 1024), imageSize: 1024),
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset."),
     };
 
+    private static RandomModelSpec TinyShapes()
+    {
+        var words = Shapes.ShapeVocabulary.Words;
+        var vocabulary = ClipBpeVocabulary.FromWords(words).Tokens.Count;
+        var clipL = ClipConfig(32, 64, 2, 2, 32, vocabulary, "quick_gelu", Shapes.ShapeVocabulary.MaxTokens);
+        var clipG = ClipConfig(32, 64, 2, 2, 32, vocabulary, "gelu", Shapes.ShapeVocabulary.MaxTokens);
+        // 16×16 latents need no resolution shift (SD3's 3.0 is for 128×128 latents).
+        var spec = Build(layers: 6, heads: 4, headDim: 32, joint: 64, posMax: 8, clipL, clipG,
+            t5: T5EncoderConfig(64, 1, 1, 8, 16, 384), vae: VaeConfig([16, 32, 64], 1, 8, 4, 64), imageSize: 64, shift: 1.0);
+        return spec with { VocabularyWords = words };
+    }
+
     private static RandomModelSpec Build(int layers, int heads, int headDim, int joint, int posMax,
-        CLIPTextConfig clipL, CLIPTextConfig clipG, T5Config t5, AutoencoderKLConfig vae, int imageSize)
+        CLIPTextConfig clipL, CLIPTextConfig clipG, T5Config t5, AutoencoderKLConfig vae, int imageSize, double shift = 3.0)
     {
         var transformer = new SD3TransformerConfig
         {
@@ -77,7 +100,7 @@ public sealed record RandomModelSpec(
             DualAttentionLayers = [],
             TxtAlignGuidance = true,
         };
-        var scheduler = new FlowMatchEulerDiscreteSchedulerConfig { DiffusersVersion = DiffusersVersion, Shift = 3.0, NumTrainTimesteps = 1000 };
+        var scheduler = new FlowMatchEulerDiscreteSchedulerConfig { DiffusersVersion = DiffusersVersion, Shift = shift, NumTrainTimesteps = 1000 };
         var spec = new RandomModelSpec(transformer, vae, clipL, clipG, t5, scheduler, imageSize);
         spec.CheckWiring();
         return spec;
@@ -85,11 +108,12 @@ public sealed record RandomModelSpec(
 
     // SD3's CLIP configs keep the legacy ids (bos 0, pad 1, eos 2): the encoder then pools at argmax(input_ids),
     // which is the end token because it is the largest id of the vocabulary.
-    private static CLIPTextConfig ClipConfig(int hidden, int ffn, int layers, int heads, int projection, int vocab, string act) => new()
+    private static CLIPTextConfig ClipConfig(int hidden, int ffn, int layers, int heads, int projection, int vocab, string act,
+        int positions = 77) => new()
     {
         Architectures = ["CLIPTextModelWithProjection"],
         HiddenSize = hidden, IntermediateSize = ffn, NumHiddenLayers = layers, NumAttentionHeads = heads,
-        ProjectionDim = projection, VocabSize = vocab, HiddenAct = act, MaxPositionEmbeddings = 77,
+        ProjectionDim = projection, VocabSize = vocab, HiddenAct = act, MaxPositionEmbeddings = positions,
         LayerNormEps = 1e-5, BosTokenId = 0, PadTokenId = 1, EosTokenId = 2,
     };
 

@@ -51,9 +51,9 @@ public static class RandomModelWriter
         WriteIndex(directory, includeT5);
         PretrainedJson.WriteConfig(Path.Combine(directory, "scheduler", "scheduler_config.json"), spec.Scheduler);
 
-        var vocabulary = ClipBpeVocabulary.Create(spec.ClipVocabSize);
-        TokenizerFolders.WriteClip(Path.Combine(directory, "tokenizer"), vocabulary, padToken: ClipBpeVocabulary.EndToken);
-        TokenizerFolders.WriteClip(Path.Combine(directory, "tokenizer_2"), vocabulary, padToken: "!");
+        var vocabulary = spec.VocabularyWords is { } words ? ClipBpeVocabulary.FromWords(words) : ClipBpeVocabulary.Create(spec.ClipVocabSize);
+        TokenizerFolders.WriteClip(Path.Combine(directory, "tokenizer"), vocabulary, padToken: ClipBpeVocabulary.EndToken, spec.ClipMaxLength);
+        TokenizerFolders.WriteClip(Path.Combine(directory, "tokenizer_2"), vocabulary, padToken: "!", spec.ClipMaxLength);
         if (includeT5) TokenizerFolders.WriteT5(Path.Combine(directory, "tokenizer_3"));
         Report("index, scheduler and tokenizers written");
 

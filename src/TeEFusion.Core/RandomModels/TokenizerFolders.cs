@@ -8,7 +8,7 @@ internal static class TokenizerFolders
 {
     public const string T5ModelResource = "TeEFusion.Core.RandomModels.t5_spiece.model";
 
-    public static void WriteClip(string folder, ClipBpeVocabulary vocabulary, string padToken)
+    public static void WriteClip(string folder, ClipBpeVocabulary vocabulary, string padToken, int maxLength)
     {
         Directory.CreateDirectory(folder);
         PretrainedJson.WriteOrdered(Path.Combine(folder, "vocab.json"),
@@ -28,7 +28,7 @@ internal static class TokenizerFolders
             ["do_lower_case"] = true,
             ["eos_token"] = ClipBpeVocabulary.EndToken,
             ["errors"] = "replace",
-            ["model_max_length"] = 77,
+            ["model_max_length"] = maxLength,
             ["pad_token"] = padToken,
             ["tokenizer_class"] = "CLIPTokenizer",
             ["unk_token"] = ClipBpeVocabulary.EndToken,

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using TeEFusion.Core.TinyShapes;
+
+namespace TeEFusion.Cli.Commands;
+
+/// <summary>`teefusion train-tiny`: makes the bundled tiny-shapes model from scratch (VAE, teacher, TeEFusion student).</summary>
+internal static class TrainTinyCommand
+{
+    public static Command Create()
+    {
+        var outOption = new Option<string>("--out") { Description = "The model folder to write (replaced when the run ends).", DefaultValueFactory = _ => "models/tiny-shapes" };
+        var workOption = new Option<string>("--work")
+        {
+            Description = "Work folder for stage results and checkpoints; rerun with the same folder to resume.",
+            DefaultValueFactory = _ => ".work/tiny-shapes",
+        };
+        var presetOption = new Option<string>("--preset") { Description = "full (the shipped recipe) | smoke (every stage for a few steps).", DefaultValueFactory = _ => "full" };
+        presetOption.AcceptOnlyFromAmong("full", "smoke");
+        var seedOption = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => TinyShapesRecipe.Full.Seed };
+        seedOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() < 0) result.AddError("--seed must not be negative.");
+        });
+
+        var command = new Command("train-tiny", "Train the tiny-shapes model from scratch: VAE, CFG teacher and TeEFusion student (resumable).")
+        {
+            outOption, workOption, presetOption, seedOption,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var recipe = (parse.GetValue(presetOption) == "smoke" ? TinyShapesRecipe.Smoke : TinyShapesRecipe.Full) with { Seed = parse.GetValue(seedOption) };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var trainer = new TinyShapesTrainer(parse.GetValue(workOption)!, recipe,
+                line => Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
+            trainer.Run(parse.GetValue(outOption)!, cancellation);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
