@@ -14,12 +14,17 @@ internal sealed class StudentAdamW : IDisposable
     private readonly (string Name, Parameter Param)[] _parameters;
     private readonly Dictionary<string, Tensor> _expAvg = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tensor> _expAvgSq = new(StringComparer.Ordinal);
-    private readonly DistillationSettings _settings;
+    private readonly (double Beta1, double Beta2, double Epsilon, double WeightDecay) _settings;
 
     public StudentAdamW(IEnumerable<(string Name, Parameter Param)> parameters, DistillationSettings settings)
+        : this(parameters, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay)
+    {
+    }
+
+    public StudentAdamW(IEnumerable<(string Name, Parameter Param)> parameters, double beta1, double beta2, double epsilon, double weightDecay)
     {
         _parameters = parameters.ToArray();
-        _settings = settings;
+        _settings = (beta1, beta2, epsilon, weightDecay);
         foreach (var (name, p) in _parameters)
         {
             _expAvg[name] = zeros_like(p).DetachFromDisposeScope();

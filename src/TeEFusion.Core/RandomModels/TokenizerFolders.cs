@@ -8,7 +8,7 @@ internal static class TokenizerFolders
 {
     public const string T5ModelResource = "TeEFusion.Core.RandomModels.t5_spiece.model";
 
-    public static void WriteClip(string folder, ClipBpeVocabulary vocabulary, string padToken, int maxLength)
+    public static void WriteClip(string folder, ClipBpeVocabulary vocabulary, string padToken, int maxLength = Tokenizers.ClipTokenizer.DefaultMaxLength)
     {
         Directory.CreateDirectory(folder);
         PretrainedJson.WriteOrdered(Path.Combine(folder, "vocab.json"),

@@ -26,15 +26,15 @@ internal sealed class ShapeLatentDataset : IDisposable
     /// <summary>(N) int64: each latent's row in <see cref="Text"/>.</summary>
     public Tensor CaptionRows { get; }
 
-    /// <summary>Seen captions in <see cref="ShapeSplits.Combinations"/> order, and the empty prompt.</summary>
+    /// <summary>The combinations' captions in order, and the empty prompt.</summary>
     public DistillationPrompts Text { get; }
 
     public long Count => Latents.shape[0];
 
-    /// <summary>Encodes <paramref name="scenesPerCombination"/> scenes of each seen combination with the components' VAE and encoders.</summary>
-    public static ShapeLatentDataset Build(SD3Components components, long seed, int scenesPerCombination)
+    /// <summary>Encodes <paramref name="scenesPerCombination"/> scenes of each combination with the components' VAE and encoders.</summary>
+    public static ShapeLatentDataset Build(SD3Components components, IReadOnlyList<ShapeAttributes> combinations, long seed,
+        int scenesPerCombination)
     {
-        var combinations = ShapeSplits.Combinations(ShapeSplit.Seen);
         var random = new Random(unchecked((int)TrainingSeeds.ForStep(seed, TrainingSeeds.DatasetScenes, 0)));
         var scenes = new List<ShapeScene>(combinations.Count * scenesPerCombination);
         var rows = new List<long>(scenes.Capacity);

@@ -9,7 +9,7 @@ namespace TeEFusion.Core.TinyShapes;
 /// Trains the teacher <see cref="SD3Transformer2DModel"/> with SD3's rectified-flow objective: x_σ = (1 − σ)·x₀ + σ·ε
 /// with σ from a logit-normal(0, 1) draw, the model at timestep 1000·σ predicting ε − x₀, MSE. A fraction of captions
 /// is replaced by the empty prompt so that the same model gives the unconditional prediction classifier-free
-/// guidance needs. AdamW with linear warm-up, gradient clipping, and an EMA of the weights that is what ships.
+/// guidance needs. AdamW with warm-up and cosine decay, gradient clipping, and an EMA of the weights that is what ships.
 /// </summary>
 internal static class TeacherTraining
 {
@@ -20,7 +20,7 @@ internal static class TeacherTraining
         var parameters = named.Select(p => p.parameter).ToArray();
         foreach (var p in parameters) p.requires_grad = true;
         transformer.train();
-        using var optimizer = optim.AdamW(parameters, lr: recipe.TeacherLearningRate, weight_decay: 0);
+        using var optimizer = new StudentAdamW(named, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0);
         using var ema = new StudentEma(named, recipe.TeacherEmaDecay);
         var start = TrainingCheckpoint.Load(checkpointFolder, transformer, optimizer, ema.Restore);
         if (start > 0) log($"teacher: resuming at step {start}/{recipe.TeacherSteps}");
@@ -28,13 +28,12 @@ internal static class TeacherTraining
         for (var step = start; step < recipe.TeacherSteps; step++)
         {
             using var scope = NewDisposeScope();
-            var lr = recipe.TeacherLearningRate * Math.Min(1.0, (step + 1) / (double)Math.Max(1, recipe.TeacherWarmup));
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            var lr = TrainingSchedule.Cosine(recipe.TeacherLearningRate, step, recipe.TeacherSteps, recipe.TeacherWarmup);
             var loss = Loss(transformer, data, recipe, step);
-            optimizer.zero_grad();
+            transformer.zero_grad();
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 1.0);
-            optimizer.step();
+            optimizer.Step(lr);
             ema.Update();
             TrainingLog.Track(recent, loss.item<float>());
             if ((step + 1) % recipe.CheckpointInterval == 0 || step + 1 == recipe.TeacherSteps)

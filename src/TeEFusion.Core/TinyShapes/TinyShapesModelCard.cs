@@ -29,10 +29,11 @@ internal static class TinyShapesModelCard
         text.AppendLine("- **Text encoders**: two CLIP-architecture encoders (hidden 32, 2 layers) with a tokenizer whose vocabulary holds each");
         text.AppendLine($"  caption word as one token, at most {Shapes.ShapeVocabulary.MaxTokens} tokens; randomly initialised and frozen (SD3's encoders are frozen too; no T5).");
         text.AppendLine($"- **VAE**: `AutoencoderKL` [16, 32, 64], 4× down-sampling, 4 latent channels; {recipe.VaeSteps} AdamW steps of {recipe.VaeBatch} scenes,");
-        text.AppendLine($"  MSE + {recipe.VaeKlWeight.ToString(inv)}·KL; shift/scaling factors measured on 512 scenes.");
+        text.AppendLine($"  MSE with object pixels weighted {recipe.VaeObjectWeight.ToString(inv)}× + {recipe.VaeKlWeight.ToString(inv)}·KL, cosine learning rate;");
+        text.AppendLine($"  shift/scaling factors measured on {recipe.LatentStatisticsScenes} scenes.");
         text.AppendLine($"- **Teacher**: `SD3Transformer2DModel` (6 joint blocks, 4 heads × 32, patch 2) trained with SD3's rectified-flow loss");
         text.AppendLine($"  (logit-normal σ) on {recipe.ScenesPerCombination} jittered scenes per seen combination, {recipe.TeacherSteps} steps of {recipe.TeacherBatch},");
-        text.AppendLine($"  lr {recipe.TeacherLearningRate.ToString(inv)} (warm-up {recipe.TeacherWarmup}), caption dropout {recipe.CaptionDropout.ToString(inv)}, EMA {recipe.TeacherEmaDecay.ToString(inv)} (shipped).");
+        text.AppendLine($"  peak lr {recipe.TeacherLearningRate.ToString(inv)} (warm-up {recipe.TeacherWarmup}, cosine decay), caption dropout {recipe.CaptionDropout.ToString(inv)}, EMA {recipe.TeacherEmaDecay.ToString(inv)} (shipped).");
         var d = recipe.Distillation;
         text.AppendLine($"- **Student**: TeEFusion distillation from the teacher's `{d.Teacher.Name}` over {d.Steps} steps, g ∈ [{d.GuidanceMin.ToString(inv)}, {d.GuidanceMax.ToString(inv)}],");
         text.AppendLine($"  {d.Iterations} iterations of {d.BatchSize} trajectories ({d.StepsPerTrajectory?.ToString(inv) ?? "all"} steps each), lr {d.LearningRate.ToString(inv)}.");

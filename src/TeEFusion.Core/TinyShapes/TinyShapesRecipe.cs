@@ -1,5 +1,6 @@
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Shapes;
 
 namespace TeEFusion.Core.TinyShapes;
 
@@ -13,17 +14,26 @@ public sealed record TinyShapesRecipe
     /// <summary>Seeds everything: weights, scenes, noise, timesteps, dropout and the distillation run.</summary>
     public long Seed { get; init; } = 1;
 
-    public int VaeSteps { get; init; } = 1500;
-    public int VaeBatch { get; init; } = 16;
+    public int VaeSteps { get; init; } = 2500;
+    public int VaeBatch { get; init; } = 12;
     public double VaeLearningRate { get; init; } = 1e-3;
+
+    /// <summary>How much more a pixel of the object weighs in the reconstruction loss than one of the background.</summary>
+    public double VaeObjectWeight { get; init; } = 20;
 
     /// <summary>Weight of the KL term: small, so the latent space is smooth but reconstructions stay sharp.</summary>
     public double VaeKlWeight { get; init; } = 1e-6;
 
+    /// <summary>Scenes over which the VAE's latent mean and spread (shift and scaling factors) are measured.</summary>
+    public int LatentStatisticsScenes { get; init; } = 512;
+
     /// <summary>Jittered scenes encoded per seen attribute combination for the teacher's training set.</summary>
     public int ScenesPerCombination { get; init; } = 4;
 
-    public int TeacherSteps { get; init; } = 4000;
+    /// <summary>Seen combinations trained on (evenly spaced); null for all of them.</summary>
+    public int? Combinations { get; init; }
+
+    public int TeacherSteps { get; init; } = 3000;
     public int TeacherBatch { get; init; } = 32;
     public double TeacherLearningRate { get; init; } = 5e-4;
     public int TeacherWarmup { get; init; } = 200;
@@ -37,23 +47,24 @@ public sealed record TinyShapesRecipe
     /// <summary>Stage checkpoints are written every this many steps (and at the end of the stage).</summary>
     public int CheckpointInterval { get; init; } = 250;
 
-    /// <summary>The model's default inference steps and guidance (written into the model card).</summary>
-    public int InferenceSteps { get; init; } = 12;
+    /// <summary>Steps the student is distilled for: the pipelines' default, so the model needs no settings of its own.</summary>
+    public int InferenceSteps { get; init; } = SD3Pipeline.DefaultSteps;
 
-    public double DefaultGuidance { get; init; } = 4.0;
+    /// <summary>The student's default guidance (the pipelines' default), inside the distilled g range.</summary>
+    public double DefaultGuidance { get; init; } = StudentPipeline.StudentDefaultGuidance;
 
-    /// <summary>The distillation: teacher euler-cfg over the default steps, g drawn from [2, 6].</summary>
+    /// <summary>The distillation: teacher euler-cfg over the default steps, g drawn from [2, 7].</summary>
     public DistillationSettings Distillation { get; init; } = new()
     {
         Teacher = new SamplerSettings(SamplerKind.EulerCfg),
-        Steps = 12,
+        Steps = SD3Pipeline.DefaultSteps,
         StepsPerTrajectory = 4,
         GuidanceMin = 2.0,
-        GuidanceMax = 6.0,
+        GuidanceMax = 7.0,
         LearningRate = 1e-4,
         WeightDecay = 0,
         WarmupSteps = 20,
-        Iterations = 300,
+        Iterations = 200,
         BatchSize = 8,
         LatentHeight = 16,
         LatentWidth = 16,
@@ -69,7 +80,9 @@ public sealed record TinyShapesRecipe
     {
         VaeSteps = 3,
         VaeBatch = 2,
+        LatentStatisticsScenes = 4,
         ScenesPerCombination = 1,
+        Combinations = 16,
         TeacherSteps = 3,
         TeacherBatch = 4,
         TeacherWarmup = 1,
@@ -77,6 +90,14 @@ public sealed record TinyShapesRecipe
         InferenceSteps = 2,
         Distillation = Full.Distillation with { Steps = 2, StepsPerTrajectory = 1, Iterations = 2, BatchSize = 1, CheckpointInterval = 1, WarmupSteps = 0 },
     };
+
+    /// <summary>The seen combinations this recipe trains on.</summary>
+    public IReadOnlyList<ShapeAttributes> TrainingCombinations()
+    {
+        var seen = ShapeSplits.Combinations(ShapeSplit.Seen);
+        if (Combinations is not { } count || count >= seen.Count) return seen;
+        return Enumerable.Range(0, count).Select(i => seen[(int)((long)i * seen.Count / count)]).ToArray();
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
@@ -88,12 +109,16 @@ public sealed record TinyShapesRecipe
         Positive(VaeSteps, nameof(VaeSteps));
         Positive(VaeBatch, nameof(VaeBatch));
         Positive(ScenesPerCombination, nameof(ScenesPerCombination));
+        Positive(LatentStatisticsScenes, nameof(LatentStatisticsScenes));
+        if (Combinations is { } count) Positive(count, nameof(Combinations));
         Positive(TeacherSteps, nameof(TeacherSteps));
         Positive(TeacherBatch, nameof(TeacherBatch));
         Positive(CheckpointInterval, nameof(CheckpointInterval));
         Positive(InferenceSteps, nameof(InferenceSteps));
         if (!(CaptionDropout is > 0 and < 1))
             throw new ArgumentException($"CaptionDropout must lie in (0, 1) for guidance to work; got {CaptionDropout}.", nameof(CaptionDropout));
+        if (!(DefaultGuidance >= Distillation.GuidanceMin && DefaultGuidance <= Distillation.GuidanceMax))
+            throw new ArgumentException($"DefaultGuidance ({DefaultGuidance}) must lie in the distilled range.", nameof(DefaultGuidance));
         if (Distillation.Steps != InferenceSteps)
             throw new ArgumentException($"Distillation.Steps ({Distillation.Steps}) must equal InferenceSteps ({InferenceSteps}).", nameof(Distillation));
         Distillation.Validate();

@@ -69,7 +69,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
         using var components = LoadTeacher();
         var vae = components.Vae;
         VaeTraining.Run(vae, recipe, Path.Combine(workDirectory, "vae-checkpoint"), log);
-        var (shift, scale) = VaeTraining.LatentStatistics(vae, recipe.Seed, 512);
+        var (shift, scale) = VaeTraining.LatentStatistics(vae, recipe.Seed, recipe.LatentStatisticsScenes);
         var folder = Path.Combine(TeacherDirectory, "vae");
         var config = vae.Config;
         config.ShiftFactor = shift;
@@ -82,9 +82,10 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     private void TrainTeacher()
     {
         using var components = LoadTeacher();
-        using (var data = ShapeLatentDataset.Build(components, recipe.Seed, recipe.ScenesPerCombination))
+        var combinations = recipe.TrainingCombinations();
+        using (var data = ShapeLatentDataset.Build(components, combinations, recipe.Seed, recipe.ScenesPerCombination))
         {
-            log($"teacher: {data.Count} latents of {ShapeSplits.Combinations(ShapeSplit.Seen).Count} seen combinations");
+            log($"teacher: {data.Count} latents of {combinations.Count} seen combinations");
             TeacherTraining.Run(components.Transformer, data, recipe, Path.Combine(workDirectory, "teacher-checkpoint"), log);
         }
         var folder = Path.Combine(TeacherDirectory, DistillationCheckpoint.TransformerFolder);
@@ -96,7 +97,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     {
         using var components = LoadTeacher();
         var settings = recipe.Distillation with { Seed = recipe.Seed };
-        using var prompts = DistillationPrompts.Encode(components, ShapeSplits.Combinations(ShapeSplit.Seen).Select(c => c.Caption).ToList());
+        using var prompts = DistillationPrompts.Encode(components, recipe.TrainingCombinations().Select(c => c.Caption).ToList());
         var runDirectory = Path.Combine(workDirectory, "distillation");
         using var distiller = DistillationCheckpoint.FindLatest(runDirectory) is not null
             ? TeEFusionDistiller.Resume(runDirectory, components.Transformer, components.Scheduler, prompts, settings)

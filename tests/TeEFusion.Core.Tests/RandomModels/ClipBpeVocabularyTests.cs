@@ -21,6 +21,22 @@ public sealed class ClipBpeVocabularyTests : IDisposable
         return folder;
     }
 
+    [Fact]
+    public void A_word_vocabulary_encodes_each_listed_word_as_one_token_and_other_text_by_bytes()
+    {
+        var folder = Path.Combine(_root, "words");
+        TokenizerFolders.WriteClip(folder, ClipBpeVocabulary.FromWords(["red", "circle", "a"]), ClipBpeVocabulary.EndToken, maxLength: 16);
+        var tokenizer = ClipTokenizer.FromFolder(folder);
+
+        var words = tokenizer.Encode("a red circle");
+        var unknown = tokenizer.Encode("cube");
+
+        Assert.Equal(16, tokenizer.MaxLength);
+        Assert.Equal(5, words.TokenCount);
+        Assert.Equal(6, unknown.TokenCount);
+        Assert.Throws<ArgumentException>(() => ClipBpeVocabulary.FromWords(["Red"]));
+    }
+
     [Theory]
     [InlineData(514)]
     [InlineData(768)]
