@@ -8,5 +8,6 @@ var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSh
     MakeRandomModelCommand.Create(),
     BenchCommand.Create(),
     DistillCommand.Create(),
+    EvalCommand.Create(),
 };
 return root.Parse(args).Invoke();
