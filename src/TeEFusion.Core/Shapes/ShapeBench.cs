@@ -48,7 +48,7 @@ public static class ShapeBench
             var folder = group.Key ? student : teacher;
             log($"loading the {(group.Key ? "student" : "teacher")} from {folder} ...");
             using SD3Pipeline pipeline = group.Key ? StudentPipeline.Load(folder, options.Pipeline) : TeacherPipeline.Load(folder, options.Pipeline);
-            CheckImageSize(pipeline, folder);
+            CheckImageSize(pipeline.SizeMultiple, pipeline.MaxImageSize, folder);
             foreach (var configuration in group)
             {
                 results.Add(RunConfiguration(pipeline, configuration, options, warnings, log, cancellation));
@@ -117,12 +117,13 @@ public static class ShapeBench
         return new ShapeBenchImage(prompt.Caption, prompt.Seed, detected?.Caption, wrong);
     }
 
-    private static void CheckImageSize(SD3Pipeline pipeline, string folder)
+    /// <summary>Refuses a model whose size rules (<see cref="SD3Pipeline.SizeMultiple"/>, <see cref="SD3Pipeline.MaxImageSize"/>) exclude 64×64.</summary>
+    internal static void CheckImageSize(int sizeMultiple, int maxImageSize, string folder)
     {
         const int size = ShapeGeometry.ImageSize;
-        if (size % pipeline.SizeMultiple != 0 || size > pipeline.MaxImageSize)
+        if (size % sizeMultiple != 0 || size > maxImageSize)
             throw new ArgumentException($"ShapeBench needs {size}x{size} images, which the model at {folder} cannot make " +
-                $"(sizes must be multiples of {pipeline.SizeMultiple} up to {pipeline.MaxImageSize} pixels).", nameof(folder));
+                $"(sizes must be multiples of {sizeMultiple} up to {maxImageSize} pixels).", nameof(folder));
     }
 
     private static int IndexOf(string name) =>
