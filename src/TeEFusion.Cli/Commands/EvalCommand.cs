@@ -70,7 +70,7 @@ internal static class EvalCommand
                 Steps = args.Steps, Guidance = args.Guidance, PromptsPerSplit = args.Count, Seeds = args.Seeds, BatchSize = args.Batch,
                 WarmupBatches = args.Warmup, Pipeline = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType) },
             };
-            options.Validate();
+            Validate(options);
             var student = ModelArgument.Resolve(args.Model, stderr);
             var teacher = Path.GetFullPath(args.Teacher ?? Path.Combine(student, TeacherSubfolder));
             if (options.Configurations.Any(c => !c.UsesStudent) && !Directory.Exists(teacher))
@@ -97,6 +97,27 @@ internal static class EvalCommand
             }
             return 0;
         });
+
+    // ShapeBenchOptions names its fields; a command-line user knows the options.
+    private static readonly Dictionary<string, string> OptionOf = new()
+    {
+        [nameof(ShapeBenchOptions.PromptsPerSplit)] = "--count", [nameof(ShapeBenchOptions.Seeds)] = "--seeds",
+        [nameof(ShapeBenchOptions.BatchSize)] = "--batch", [nameof(ShapeBenchOptions.Steps)] = "--steps",
+        [nameof(ShapeBenchOptions.WarmupBatches)] = "--warmup", [nameof(ShapeBenchOptions.Guidance)] = "--guidance",
+    };
+
+    private static void Validate(ShapeBenchOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } field && OptionOf.TryGetValue(field, out var option))
+        {
+            // Message repeats ParamName as " (Parameter 'Steps')", which would name the field again.
+            throw new ArgumentException($"{option}: {e.Message.Replace($" (Parameter '{field}')", "", StringComparison.Ordinal)}", e);
+        }
+    }
 
     private static Option<int> Int(string name, string description, int value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };
