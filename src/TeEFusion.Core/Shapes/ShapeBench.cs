@@ -107,12 +107,19 @@ public static class ShapeBench
             sampler.Name, guidance, scored);
     }
 
-    private static ShapeBenchImage Read(ShapeBenchPrompt prompt, byte[] png)
+    /// <summary>Decodes a PNG to RGB and reads it with <see cref="ShapeDetector"/>.</summary>
+    /// <exception cref="ArgumentException">The image is not 64×64.</exception>
+    public static ShapeDetection DetectPng(byte[] png)
     {
         using var image = Image.Load<Rgb24>(png);
         var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
-        var detected = ShapeDetector.Detect(rgb).Attributes;
+        return ShapeDetector.Detect(rgb);
+    }
+
+    private static ShapeBenchImage Read(ShapeBenchPrompt prompt, byte[] png)
+    {
+        var detected = DetectPng(png).Attributes;
         var wrong = detected is null ? ShapeBenchSplitResult.Attributes : detected.Mismatches(prompt.Attributes);
         return new ShapeBenchImage(prompt.Caption, prompt.Seed, detected?.Caption, wrong);
     }

@@ -9,9 +9,9 @@ namespace TeEFusion.Service.Models;
 
 /// <summary>
 /// Owns the served <see cref="StudentPipeline"/>: loads it from Model:Path (or the bundled model when that is empty) in
-/// the background when the host starts
-/// (readiness fails while it loads) and disposes it on shutdown. A failed load keeps the process up with
-/// <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device worker runs it.
+/// the background when the host starts (readiness fails while it loads) and disposes it on shutdown. A failed load keeps
+/// the process up with <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device
+/// worker runs it.
 /// </summary>
 public sealed class ModelHost : IHostedService, IDisposable
 {

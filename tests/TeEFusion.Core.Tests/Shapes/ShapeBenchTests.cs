@@ -93,11 +93,18 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
         {
             Seed = reported.Seed, Steps = Steps, Guidance = 4.0, Width = 64, Height = 64,
         }).Images[0].Png;
-        using var image = Image.Load<Rgb24>(png);
-        var rgb = new byte[64 * 64 * 3];
-        image.CopyPixelDataTo(rgb);
 
-        Assert.Equal(ShapeDetector.Detect(rgb).Attributes?.Caption, reported.Detected);
+        Assert.Equal(ShapeBench.DetectPng(png).Attributes?.Caption, reported.Detected);
+    }
+
+    [Fact]
+    public void DetectPng_reads_a_rendered_scene_and_refuses_other_sizes()
+    {
+        var scene = ShapeScene.Centered(new ShapeAttributes(Background: 4, Object: 2, ShapeKind.Triangle, new ShapePosition(0, 2), ShapeSize.Large));
+
+        Assert.Equal(scene.Attributes, ShapeBench.DetectPng(Png(ShapeRenderer.Render(scene), 64)).Attributes);
+        var error = Assert.Throws<ArgumentException>(() => ShapeBench.DetectPng(Png(new byte[32 * 32 * 3], 32)));
+        Assert.Contains("64x64", error.Message);
     }
 
     [Fact]
@@ -164,6 +171,14 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
 
         Assert.Contains("'dpm'", error.Message);
         Assert.Contains("no-guidance, euler-cfg, z-sampling, student, all", error.Message);
+    }
+
+    private static byte[] Png(byte[] rgb, int size)
+    {
+        using var image = Image.LoadPixelData<Rgb24>(rgb, size, size);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
     }
 
     private static void AssertScoresMatchImages(ShapeBenchSplitResult split)
