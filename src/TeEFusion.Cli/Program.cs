@@ -9,5 +9,6 @@ var root = new RootCommand("teefusion: TeEFusion text-to-image models on TorchSh
     BenchCommand.Create(),
     DistillCommand.Create(),
     TrainTinyCommand.Create(),
+    EvalCommand.Create(),
 };
 return root.Parse(args).Invoke();

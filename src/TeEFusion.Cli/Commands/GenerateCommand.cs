@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
 
@@ -8,13 +7,9 @@ namespace TeEFusion.Cli.Commands;
 /// <summary>`teefusion generate`: one image from a diffusers folder with the student or a teacher sampler.</summary>
 internal static class GenerateCommand
 {
-    private const int ModelError = 1;
-    private const int UsageError = 2;
-    private const int Cancelled = 130;
-
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Diffusers model folder (holds model_index.json).", Required = true };
+        var model = new Option<string?>("--model") { Description = "Diffusers model folder (holds model_index.json; default: the bundled models/tiny-shapes)." };
         var prompt = new Option<string>("--prompt") { Description = "What to draw.", Required = true };
         var negative = new Option<string>("--negative-prompt") { Description = "Replaces the null prompt \"\" (fused term and CFG).", DefaultValueFactory = _ => "" };
         var seed = new Option<long?>("--seed") { Description = "Noise seed (default: random, printed)." };
@@ -37,61 +32,44 @@ internal static class GenerateCommand
             model, prompt, negative, seed, steps, guidance, width, height, sampler, device, dtype, modelId, output,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Arguments(
-            result.GetValue(model)!, result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
+            result.GetValue(model), result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
             result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler)!, result.GetValue(device)!,
             result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!), Console.Out, Console.Error, cancellation)));
         return command;
     }
 
-    /// <summary>The parsed options of one invocation.</summary>
-    internal sealed record Arguments(string Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
+    /// <summary>The parsed options of one invocation; a null model means the bundled one.</summary>
+    internal sealed record Arguments(string? Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
         int? Width, int? Height, string Sampler, string Device, string DType, string? ModelId, FileInfo Output);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
-    internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation) => CommandErrors.Guard(stderr, () =>
     {
-        try
+        var settings = SamplerSettings.Parse(args.Sampler);
+        var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
+        var folder = ModelArgument.Resolve(args.Model, stderr);
+        stderr.WriteLine($"loading {folder} on {options.Compute} ...");
+        using SD3Pipeline pipeline = settings.Kind == SamplerKind.Student
+            ? StudentPipeline.Load(folder, options)
+            : TeacherPipeline.Load(folder, options);
+        var request = pipeline.Resolve(new GenerationRequest(args.Prompt)
         {
-            var settings = SamplerSettings.Parse(args.Sampler);
-            var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
-            stderr.WriteLine($"loading {args.Model} on {options.Compute} ...");
-            using SD3Pipeline pipeline = settings.Kind == SamplerKind.Student
-                ? StudentPipeline.Load(args.Model, options)
-                : TeacherPipeline.Load(args.Model, options);
-            var request = pipeline.Resolve(new GenerationRequest(args.Prompt)
-            {
-                NegativePrompt = args.NegativePrompt, Seed = args.Seed, Steps = args.Steps, Guidance = args.Guidance,
-                Width = args.Width, Height = args.Height, Sampler = settings,
-            });
-            stderr.WriteLine($"{request.Sampler!.Name}: {request.Width}x{request.Height}, {request.Steps} steps, guidance {request.Guidance}, seed {request.Seed}"
-                             + $" (folder txt_align_guidance = {pipeline.Components.FolderTxtAlignGuidance.ToString().ToLowerInvariant()})");
+            NegativePrompt = args.NegativePrompt, Seed = args.Seed, Steps = args.Steps, Guidance = args.Guidance,
+            Width = args.Width, Height = args.Height, Sampler = settings,
+        });
+        stderr.WriteLine($"{request.Sampler!.Name}: {request.Width}x{request.Height}, {request.Steps} steps, guidance {request.Guidance}, seed {request.Seed}"
+                         + $" (folder txt_align_guidance = {pipeline.Components.FolderTxtAlignGuidance.ToString().ToLowerInvariant()})");
 
-            var progress = ConsoleProgressBar.ForStandardError();
-            var result = pipeline.Generate(request, progress.Report, cancellation);
-            foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
+        var progress = ConsoleProgressBar.ForStandardError();
+        var result = pipeline.Generate(request, progress.Report, cancellation);
+        foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
 
-            var image = result.Images[0];
-            args.Output.Directory?.Create();
-            File.WriteAllBytes(args.Output.FullName, image.Png);
-            stdout.WriteLine($"timings: {result.Timings}");
-            stdout.WriteLine($"model passes: {image.ModelPasses}");
-            stdout.WriteLine($"wrote {args.Output.FullName} ({image.Png.Length} bytes, seed {image.Provenance.Seed})");
-            return 0;
-        }
-        catch (ModelFormatException error)
-        {
-            stderr.WriteLine($"error: {error.Message}");
-            return ModelError;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine("cancelled.");
-            return Cancelled;
-        }
-        catch (Exception error) when (error is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: {error.Message}");
-            return error is ArgumentException ? UsageError : ModelError;
-        }
-    }
+        var image = result.Images[0];
+        args.Output.Directory?.Create();
+        File.WriteAllBytes(args.Output.FullName, image.Png);
+        stdout.WriteLine($"timings: {result.Timings}");
+        stdout.WriteLine($"model passes: {image.ModelPasses}");
+        stdout.WriteLine($"wrote {args.Output.FullName} ({image.Png.Length} bytes, seed {image.Provenance.Seed})");
+        return 0;
+    });
 }

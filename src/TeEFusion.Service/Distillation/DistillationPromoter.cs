@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Models;
-using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Distillation;
 
@@ -11,7 +9,7 @@ namespace TeEFusion.Service.Distillation;
 /// other components + the run's transformer/), is loaded as a <see cref="StudentPipeline"/> off the device thread,
 /// and is handed to the worker to serve from its next boundary with no job running. Its version is the run id.
 /// </summary>
-public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, IOptions<ModelOptions> model, ILogger<DistillationPromoter> logger)
+public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogger<DistillationPromoter> logger)
 {
     /// <summary>The promoted folder's name inside the run folder.</summary>
     public const string ModelFolderName = "model";
@@ -49,7 +47,7 @@ public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, IOpti
     {
         var target = Path.Combine(run.Directory, ModelFolderName);
         if (Directory.Exists(target)) return target;
-        var served = Path.GetFullPath(model.Value.Path ?? throw new InvalidOperationException("Model:Path is not set."));
+        var served = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
         StudentFolder.Assemble(served, Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), target);
         logger.LogInformation("Run {RunId}: wrote the promoted model folder {Folder}", run.Id, target);
         return target;

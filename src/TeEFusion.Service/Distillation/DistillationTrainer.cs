@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TorchSharp;
 
@@ -17,6 +18,7 @@ namespace TeEFusion.Service.Distillation;
 /// </summary>
 public sealed class DistillationTrainer(
     DistillationRuns runs,
+    ModelHost host,
     IOptions<ModelOptions> model,
     IOptions<DeviceOptions> device,
     TimeProvider time,
@@ -77,7 +79,7 @@ public sealed class DistillationTrainer(
     {
         Release();
         _run = run;
-        var path = model.Value.Path ?? throw new InvalidOperationException("Model:Path is not set.");
+        var path = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
         logger.LogInformation("Distillation run {RunId}: loading the teacher from {ModelPath}", run.Id, path);
         _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
             model.Value.MaxSequenceLength);

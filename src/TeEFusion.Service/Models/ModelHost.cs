@@ -8,9 +8,10 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Models;
 
 /// <summary>
-/// Owns the served <see cref="StudentPipeline"/>: loads it from Model:Path in the background when the host starts
-/// (readiness fails while it loads) and disposes it on shutdown. A failed load keeps the process up with
-/// <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device worker runs it.
+/// Owns the served <see cref="StudentPipeline"/>: loads it from Model:Path (or the bundled model when that is empty) in
+/// the background when the host starts (readiness fails while it loads) and disposes it on shutdown. A failed load keeps
+/// the process up with <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device
+/// worker runs it.
 /// </summary>
 public sealed class ModelHost : IHostedService, IDisposable
 {
@@ -20,6 +21,8 @@ public sealed class ModelHost : IHostedService, IDisposable
     private readonly ModelOptions _model;
     private readonly DeviceOptions _device;
     private readonly ILogger<ModelHost> _logger;
+    private readonly string? _path;
+    private readonly string? _pathError;
     private readonly TaskCompletionSource<StudentPipeline?> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private StudentPipeline? _pipeline;
@@ -34,8 +37,12 @@ public sealed class ModelHost : IHostedService, IDisposable
         _model = model.Value;
         _device = device.Value;
         _logger = logger;
+        (_path, _pathError) = ResolvePath(_model);
         _info = DescribeUnloaded();
     }
+
+    /// <summary>The folder served at start-up (full path): Model:Path, or the bundled model when that is empty; null when there is none.</summary>
+    public string? ModelPath => _path;
 
     /// <summary>The loaded pipeline; null unless <see cref="State"/> is Ready.</summary>
     public StudentPipeline? Pipeline
@@ -99,11 +106,12 @@ public sealed class ModelHost : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(_model.Path))
+        if (_path is null)
         {
-            Fail(PathNotSetMessage);
+            Fail(_pathError!);
             return Task.CompletedTask;
         }
+        if (string.IsNullOrWhiteSpace(_model.Path)) _logger.LogInformation("Model:Path is not set: serving the bundled model at {ModelPath}", _path);
         // Loading reads gigabytes for a real model: start-up must not wait for it, readiness reports it instead.
         _ = Task.Run(Load, CancellationToken.None);
         return Task.CompletedTask;
@@ -128,7 +136,7 @@ public sealed class ModelHost : IHostedService, IDisposable
 
     private void Load()
     {
-        var path = Path.GetFullPath(_model.Path!);
+        var path = _path!;
         var clock = Stopwatch.StartNew();
         _logger.LogInformation("Loading model from {ModelPath} on {Device}/{DType}", path, _device.Device, _device.DType);
         StudentPipeline pipeline;
@@ -178,10 +186,25 @@ public sealed class ModelHost : IHostedService, IDisposable
         _loaded.TrySetResult(null);
     }
 
+    // Resolved once, so that readiness, /v1/models and distillation all name the same folder.
+    private static (string? Path, string? Error) ResolvePath(ModelOptions model)
+    {
+        if (NullIfBlank(model.Path) is { } configured) return (Path.GetFullPath(configured), null);
+        if (!model.UseBundled) return (null, $"{PathNotSetMessage} (Model:UseBundled is off, so the bundled model is not used.)");
+        try
+        {
+            return (BundledModel.Locate(), null);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            return (null, $"{PathNotSetMessage} {e.Message}");
+        }
+    }
+
     private ModelInfo DescribeUnloaded()
     {
-        var path = NullIfBlank(_model.Path);
-        var folderName = path is null ? null : Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
+        var path = _path;
+        var folderName = path is null ? null : Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar));
         var index = path is null ? null : Path.Combine(path, ModelFolder.IndexFileName);
         DateTimeOffset? created = index is not null && File.Exists(index) ? new DateTimeOffset(File.GetLastWriteTimeUtc(index), TimeSpan.Zero) : null;
         return new ModelInfo(NullIfBlank(_model.Id) ?? folderName ?? "unconfigured", _model.OwnedBy, NullIfBlank(_model.Version), ModelInfo.Sd3Family,

@@ -7,8 +7,14 @@ public sealed class ModelOptions
 {
     public const string Section = "Model";
 
-    /// <summary>A diffusers-format TeEFusion SD3 folder. Empty: the service starts, but readiness fails until it is set.</summary>
+    /// <summary>
+    /// A diffusers-format TeEFusion SD3 folder. Empty: the bundled model (models/tiny-shapes beside the app or above the
+    /// current directory) when <see cref="UseBundled"/> is on; otherwise the service starts but readiness fails.
+    /// </summary>
     public string? Path { get; set; }
+
+    /// <summary>Serve the bundled model when <see cref="Path"/> is empty; off, an empty path is an error (for deployments that must name their model).</summary>
+    public bool UseBundled { get; set; } = true;
 
     /// <summary>The id served by /v1/models and written into PNGs; empty means the folder's name.</summary>
     [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9._:\-]*$", ErrorMessage = "Model:Id may hold only letters, digits and . _ : -")]

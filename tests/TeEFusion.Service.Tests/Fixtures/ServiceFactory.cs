@@ -14,7 +14,8 @@ namespace TeEFusion.Service.Tests.Fixtures;
 
 /// <summary>
 /// The real service in memory (TestServer), configured from the top-level appsettings.json and then overridden: Model:Path
-/// points at <paramref name="modelPath"/> (null leaves it unset) and <paramref name="settings"/> win over everything;
+/// points at <paramref name="modelPath"/> (null leaves it unset, with the bundled model off: a service with no model) and
+/// <paramref name="settings"/> win over everything;
 /// <paramref name="services"/> may add test services (e.g. an injected fault) after the service's own.
 /// Dispose it (await using) at the end of each test.
 /// </summary>
@@ -64,6 +65,8 @@ public sealed class ServiceFactory(string? modelPath, IReadOnlyDictionary<string
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var overrides = new Dictionary<string, string?> { ["Model:Path"] = modelPath ?? "" };
+        // Inside the repository the bundled model would be found by walking up from the test's directory.
+        if (modelPath is null) overrides["Model:UseBundled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
         // Added when the host is built, after Program's sources, so these win over appsettings.json.
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(overrides));
