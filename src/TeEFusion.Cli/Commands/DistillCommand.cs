@@ -32,11 +32,13 @@ internal static class DistillCommand
         var batch = new Option<int>("--batch-size") { Description = "Teacher trajectories per step.", DefaultValueFactory = _ => defaults.BatchSize };
         var checkpoint = new Option<int>("--checkpoint-interval") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointInterval };
         var size = new Option<int?>("--size") { Description = "Image side in pixels (default: the model's native size)." };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (training is float32).", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: float32, or bfloat16 with float32 master weights.", DefaultValueFactory = _ => "float32" };
+        var checkpointing = new Option<bool>("--activation-checkpointing") { Description = "Recompute transformer blocks in the backward (less memory)." };
 
         var command = new Command("distill", "Distill a CFG / reflective teacher into a one-pass TeEFusion student.")
         {
-            teacher, prompts, output, iterations, sampler, steps, gMin, gMax, lr, seed, batch, checkpoint, size, device,
+            teacher, prompts, output, iterations, sampler, steps, gMin, gMax, lr, seed, batch, checkpoint, size, device, dtype, checkpointing,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -53,6 +55,7 @@ internal static class DistillCommand
                     GuidanceMin = result.GetValue(gMin), GuidanceMax = result.GetValue(gMax), LearningRate = result.GetValue(lr),
                     Seed = result.GetValue(seed), Iterations = result.GetValue(iterations), BatchSize = result.GetValue(batch),
                     CheckpointInterval = result.GetValue(checkpoint), LatentHeight = latent, LatentWidth = latent,
+                    ComputeDType = ComputeOptions.ParseDType(result.GetValue(dtype)!), ActivationCheckpointing = result.GetValue(checkpointing),
                 };
                 settings.Validate();
                 var run = result.GetValue(output)!;

@@ -34,6 +34,8 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
     [InlineData("iterations", 0, "iterations")]
     [InlineData("batch_size", -2, "batch_size")]
     [InlineData("ema_decay", 1.5, "ema_decay")]
+    [InlineData("compute_dtype", "float16", "compute_dtype")]
+    [InlineData("compute_dtype", "int8", "compute_dtype")]
     [InlineData("prompts_file", "../secrets.txt", "prompts_file")]
     [InlineData("prompts_file", "/etc/passwd", "prompts_file")]
     public async Task Invalid_settings_are_400_naming_the_field(string field, object value, string expectedField)
