@@ -14,7 +14,7 @@ namespace TeEFusion.Service.Distillation;
 public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, IOptions<ModelOptions> model, ILogger<DistillationPromoter> logger)
 {
     /// <summary>The promoted folder's name inside the run folder.</summary>
-    public const string ModelFolderName = "model";
+    public const string ModelFolderName = StudentModelFolder.DefaultName;
 
     private readonly SemaphoreSlim _busy = new(1, 1);
 
@@ -45,37 +45,13 @@ public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, IOpti
         }
     }
 
-    // Written under a temporary name and renamed, so a half-copied folder is never loaded.
     private string BuildFolder(DistillationRun run)
     {
         var target = Path.Combine(run.Directory, ModelFolderName);
         if (Directory.Exists(target)) return target;
         var served = Path.GetFullPath(model.Value.Path ?? throw new InvalidOperationException("Model:Path is not set."));
-        var student = Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder);
-        if (!Directory.Exists(student)) throw new DirectoryNotFoundException($"The run's student is missing: {student}.");
-        var partial = target + ".partial";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(served))
-        {
-            var name = Path.GetFileName(entry);
-            if (name == DistillationCheckpoint.TransformerFolder) continue;
-            Copy(entry, Path.Combine(partial, name));
-        }
-        Copy(student, Path.Combine(partial, DistillationCheckpoint.TransformerFolder));
-        Directory.Move(partial, target);
+        StudentModelFolder.Write(served, Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), target);
         logger.LogInformation("Run {RunId}: wrote the promoted model folder {Folder}", run.Id, target);
         return target;
-    }
-
-    private static void Copy(string source, string destination)
-    {
-        if (File.Exists(source))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(source, destination);
-            return;
-        }
-        Directory.CreateDirectory(destination);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(source)) Copy(entry, Path.Combine(destination, Path.GetFileName(entry)));
     }
 }
