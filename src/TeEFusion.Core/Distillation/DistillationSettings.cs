@@ -60,8 +60,18 @@ public sealed record DistillationSettings
     /// <summary>Latent width (image width / VAE factor).</summary>
     public int LatentWidth { get; init; } = 128;
 
-    /// <summary>Compute dtype. Only float32 is supported: the weights are trained in place as master weights.</summary>
+    /// <summary>
+    /// Compute dtype of the model passes: float32, or bfloat16 with float32 master weights (the student's parameters,
+    /// which the optimizer updates and the checkpoints store; the teacher's and the student's passes run on bfloat16
+    /// copies). float16 is not offered: it would need loss scaling.
+    /// </summary>
     public ScalarType ComputeDType { get; init; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Recompute each transformer block in the backward instead of keeping its activations (SD3-medium on one GPU).
+    /// It changes memory and time, not the gradients (up to rounding), so a run may resume with it switched.
+    /// </summary>
+    public bool ActivationCheckpointing { get; init; }
 
     /// <summary>A checkpoint is written every this many optimizer steps (and at the end); 0 writes only the last.</summary>
     public int CheckpointInterval { get; init; } = 500;
@@ -70,10 +80,11 @@ public sealed record DistillationSettings
     public int KeepCheckpoints { get; init; } = 2;
 
     /// <summary>
-    /// Every setting that decides the run's trajectory, as text: all but the length of the run and the checkpoint
-    /// cadence, which may change on resume without changing the steps already taken.
+    /// Every setting that decides the run's trajectory, as text: all but the length of the run, the checkpoint
+    /// cadence and activation checkpointing, which may change on resume without changing the steps already taken.
     /// </summary>
-    public string Recipe() => (this with { Iterations = 1, CheckpointInterval = 0, KeepCheckpoints = 1 }).ToString();
+    public string Recipe() =>
+        (this with { Iterations = 1, CheckpointInterval = 0, KeepCheckpoints = 1, ActivationCheckpointing = false }).ToString();
 
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the offending field.</summary>
     public void Validate()
@@ -107,10 +118,8 @@ public sealed record DistillationSettings
             throw new ArgumentException($"CfgTargetFraction must lie in [0, 1]; got {CfgTargetFraction}.", nameof(CfgTargetFraction));
         Positive(LatentHeight, nameof(LatentHeight));
         Positive(LatentWidth, nameof(LatentWidth));
-        if (ComputeDType != ScalarType.Float32)
-            throw new ArgumentException(
-                $"ComputeDType {ComputeDType} is not supported yet: the trainer computes in float32 (its weights are the master weights).",
-                nameof(ComputeDType));
+        if (ComputeDType is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"ComputeDType must be Float32 or BFloat16; got {ComputeDType}.", nameof(ComputeDType));
         if (CheckpointInterval < 0)
             throw new ArgumentException($"CheckpointInterval must be ≥ 0; got {CheckpointInterval}.", nameof(CheckpointInterval));
         Positive(KeepCheckpoints, nameof(KeepCheckpoints));

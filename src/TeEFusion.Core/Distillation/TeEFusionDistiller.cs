@@ -22,6 +22,9 @@ namespace TeEFusion.Core.Distillation;
 /// pooled("")). A seeded subset of <see cref="DistillationSettings.StepsPerTrajectory"/> steps (or all) is trained on.
 /// For Euler+CFG the target is exactly the CFG velocity; for Z-Sampling/W2SD it folds the reflection into the step.</item>
 /// <item>Loss = MSE; AdamW (torch's update), linear warm-up, global-norm gradient clipping.</item>
+/// <item>In bfloat16 (<see cref="DistillationSettings.ComputeDType"/>) the teacher's rollouts and the student's forward and
+/// backward run on bfloat16 copies while latents, targets and the loss stay float32; <see cref="Student"/> keeps the
+/// float32 master weights that the optimizer, clipping, EMA and checkpoints use (<see cref="StudentComputeCopy"/>).</item>
 /// </list>
 /// Every draw is a pure function of (seed, step, slot), so runs are deterministic and a resume from a checkpoint
 /// continues exactly as an uninterrupted run. Synchronous: dispose scopes are thread-local, so call it from one thread.
@@ -36,6 +39,8 @@ public sealed class TeEFusionDistiller : IDisposable
     private readonly IFlowMatchSampler _cfgSampler;
     private readonly StudentAdamW _optimizer;
     private readonly StudentEma? _ema;
+    private readonly StudentComputeCopy _compute;
+    private readonly SD3Transformer2DModel? _teacherCopy;
     private readonly List<double> _losses = [];
 
     /// <param name="teacher">The teacher transformer (txt_align_guidance off); it is frozen, not copied.</param>
@@ -53,18 +58,24 @@ public sealed class TeEFusionDistiller : IDisposable
         _prompts = prompts;
         Settings = settings;
         _schedule = scheduler.GetSchedule(settings.Steps);
-        foreach (var p in teacher.parameters()) p.requires_grad = false;
-        teacher.eval();
-        _teacherSampler = TeacherSamplers.Create(teacher, settings.Teacher);
-        _cfgSampler = new EulerCfg(teacher);
-
-        Student = new SD3Transformer2DModel(StudentConfig(teacher.Config), prompts.Prompts.Pooled.device, ScalarType.Float32);
-        using (no_grad())
+        var device = prompts.Prompts.Pooled.device;
+        Freeze(teacher);
+        nn.Module<SD3TransformerInput, Tensor> teacherModel = teacher;
+        if (teacher.parameters().First().dtype != settings.ComputeDType)
         {
-            var source = teacher.state_dict();
-            foreach (var (name, target) in Student.state_dict()) target.copy_(source[name]);
+            _teacherCopy = new SD3Transformer2DModel(teacher.Config, device, settings.ComputeDType);
+            CopyWeights(teacher, _teacherCopy);
+            Freeze(_teacherCopy);
+            teacherModel = new ComputeDTypeTransformer(_teacherCopy, settings.ComputeDType);
         }
+        _teacherSampler = TeacherSamplers.Create(teacherModel, settings.Teacher);
+        _cfgSampler = new EulerCfg(teacherModel);
+
+        Student = new SD3Transformer2DModel(StudentConfig(teacher.Config), device, ScalarType.Float32);
+        CopyWeights(teacher, Student);
         Student.train();
+        _compute = new StudentComputeCopy(Student, settings.ComputeDType, device);
+        _compute.Transformer.GradientCheckpointing = settings.ActivationCheckpointing;
         var named = Student.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
         _optimizer = new StudentAdamW(named, settings);
         if (settings.EmaDecay is { } decay) _ema = new StudentEma(named, decay);
@@ -72,7 +83,7 @@ public sealed class TeEFusionDistiller : IDisposable
 
     public DistillationSettings Settings { get; }
 
-    /// <summary>The student being trained (txt_align_guidance on, float32).</summary>
+    /// <summary>The student being trained (txt_align_guidance on): float32, the master weights in every compute dtype.</summary>
     public SD3Transformer2DModel Student { get; }
 
     /// <summary>Optimizer steps done.</summary>
@@ -98,15 +109,17 @@ public sealed class TeEFusionDistiller : IDisposable
     public double Step()
     {
         Student.zero_grad();
+        _compute.Transformer.zero_grad();
         var accumulation = Settings.GradAccumulation;
         var total = 0.0;
         for (var micro = 0; micro < accumulation; micro++)
         {
             using var scope = NewDisposeScope();
             var batch = Targets(micro);
-            var v = Student.call(batch.Input);                                                 // (M, C, H, W)
+            var v = _compute.Model.call(batch.Input);                                          // (M, C, H, W), float32
             var loss = nn.functional.mse_loss(v, batch.Target);                               // ()
             (loss / accumulation).backward();
+            _compute.AccumulateGradients();
             total += loss.item<float>();
         }
         // A non-finite loss would poison the moments for good; stop before the update so the last checkpoint stays usable.
@@ -115,6 +128,7 @@ public sealed class TeEFusionDistiller : IDisposable
         if (Settings.GradClipNorm is { } clip) nn.utils.clip_grad_norm_(_optimizer.Parameters, clip);
         _optimizer.Step(LearningRateAt(Iteration));
         _ema?.Update();
+        _compute.Refresh();
         Student.zero_grad();
         Iteration++;
         var mean = total / accumulation;
@@ -157,6 +171,7 @@ public sealed class TeEFusionDistiller : IDisposable
             if (state.Recipe != settings.Recipe())
                 throw new ArgumentException(
                     $"The run under {runDirectory} was started with other settings; it used {state.Recipe}, not {settings.Recipe()}.", nameof(settings));
+            distiller._compute.Refresh();
             distiller.Iteration = state.Iteration;
             distiller._losses.AddRange(state.LossHistory);
             return distiller;
@@ -179,11 +194,7 @@ public sealed class TeEFusionDistiller : IDisposable
     public SD3Transformer2DModel ExportStudent()
     {
         var copy = new SD3Transformer2DModel(Student.Config, _prompts.Prompts.Pooled.device, ScalarType.Float32);
-        using (no_grad())
-        {
-            var source = Student.state_dict();
-            foreach (var (name, target) in copy.state_dict()) target.copy_(source[name]);
-        }
+        CopyWeights(Student, copy);
         _ema?.CopyTo(copy);
         return copy;
     }
@@ -237,7 +248,8 @@ public sealed class TeEFusionDistiller : IDisposable
             conditioningRows.Prompt.EncoderHiddenStates,                                       // (M, T, D)
             conditioningRows.Prompt.Pooled,                                                    // (M, P)
             GuidedVelocity.Timesteps(sigmas.ToArray(), x.device),                              // (M)
-            TxtAlignGuidance: StudentEuler.TxtAlignGuidance(conditioningRows.Guidance, x.dtype, x.device), // (M)
+            // Formed in the compute dtype, as the serving pipeline forms it in the model's (bf16: g = 5 gives 4992).
+            TxtAlignGuidance: StudentEuler.TxtAlignGuidance(conditioningRows.Guidance, settings.ComputeDType, x.device), // (M)
             TxtAlignVec: conditioningRows.Prompt.Pooled - conditioningRows.Negative.Pooled);   // (M, P)
         return (input, cat(targets, 0).detach());                                              // (M, C, H, W)
     }
@@ -254,8 +266,24 @@ public sealed class TeEFusionDistiller : IDisposable
         return states;
     }
 
+    private static void Freeze(SD3Transformer2DModel model)
+    {
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        model.eval();
+    }
+
+    // Same-named tensors, cast to the target's dtype.
+    private static void CopyWeights(nn.Module source, nn.Module target)
+    {
+        using var noGrad = no_grad();
+        var from = source.state_dict();
+        foreach (var (name, to) in target.state_dict()) to.copy_(from[name]);
+    }
+
     public void Dispose()
     {
+        _compute.Dispose();
+        _teacherCopy?.Dispose();
         _optimizer.Dispose();
         _ema?.Dispose();
         Student.Dispose();

@@ -49,6 +49,13 @@ public sealed class SD3Transformer2DModel : Module<SD3TransformerInput, Tensor>
     /// <summary>The configuration the model was built from.</summary>
     public SD3TransformerConfig Config { get; }
 
+    /// <summary>
+    /// diffusers' gradient_checkpointing: while autograd is on, each transformer block keeps only its inputs and is
+    /// recomputed in the backward (<see cref="CheckpointedJointBlock"/>), trading one extra block forward for the
+    /// activations that SD3-medium training could not hold on one GPU. No effect under no_grad.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Builds the model on the CPU in float32 with freshly initialised weights.</summary>
     public static SD3Transformer2DModel FromConfig(SD3TransformerConfig config) => new(config);
 
@@ -74,7 +81,10 @@ public sealed class SD3Transformer2DModel : Module<SD3TransformerInput, Tensor>
         for (var index = 0; index < transformer_blocks.Count; index++)
         {
             if (input.SkipLayers?.Contains(index) == true) continue;
-            (encoder_hidden_states, hidden_states) = transformer_blocks[index].call(hidden_states, encoder_hidden_states!, temb); // (B, T, D)?, (B, N, D)
+            var block = transformer_blocks[index];
+            (encoder_hidden_states, hidden_states) = GradientCheckpointing && is_grad_enabled()
+                ? CheckpointedJointBlock.Apply(block, hidden_states, encoder_hidden_states!, temb)
+                : block.call(hidden_states, encoder_hidden_states!, temb);             // (B, T, D)?, (B, N, D)
         }
 
         hidden_states = norm_out.call(hidden_states, temb); // (B, N, D)

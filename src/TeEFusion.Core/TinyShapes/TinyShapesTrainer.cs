@@ -116,9 +116,8 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
 
     private void Assemble(string outputDirectory)
     {
-        if (Directory.Exists(outputDirectory)) Directory.Delete(outputDirectory, recursive: true);
-        StudentFolder.Assemble(TeacherDirectory, StudentTransformer, outputDirectory);
-        StudentFolder.Copy(TeacherDirectory, Path.Combine(outputDirectory, TeacherFolder));
+        StudentModelFolder.Write(TeacherDirectory, StudentTransformer, outputDirectory);
+        StudentModelFolder.Copy(TeacherDirectory, Path.Combine(outputDirectory, TeacherFolder));
         TinyShapesModelCard.Write(Path.Combine(outputDirectory, "README.md"), recipe, StageSeconds());
         log($"assembled {Path.GetFullPath(outputDirectory)}");
     }

@@ -12,7 +12,7 @@ namespace TeEFusion.Service.Distillation;
 public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogger<DistillationPromoter> logger)
 {
     /// <summary>The promoted folder's name inside the run folder.</summary>
-    public const string ModelFolderName = "model";
+    public const string ModelFolderName = StudentModelFolder.DefaultName;
 
     private readonly SemaphoreSlim _busy = new(1, 1);
 
@@ -48,7 +48,7 @@ public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogg
         var target = Path.Combine(run.Directory, ModelFolderName);
         if (Directory.Exists(target)) return target;
         var served = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
-        StudentFolder.Assemble(served, Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), target);
+        StudentModelFolder.Write(served, Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), target);
         logger.LogInformation("Run {RunId}: wrote the promoted model folder {Folder}", run.Id, target);
         return target;
     }

@@ -40,6 +40,12 @@ public sealed record DistillationRequest
     /// <summary>Decay of an EMA of the student's weights (0–1, exclusive); the EMA is what a finished run exports.</summary>
     public double? EmaDecay { get; init; }
 
+    /// <summary>Compute dtype of the model passes: float32 (default) or bfloat16 (float32 master weights).</summary>
+    public string? ComputeDtype { get; init; }
+
+    /// <summary>Recompute each transformer block in the backward instead of keeping its activations (large models on one GPU).</summary>
+    public bool? ActivationCheckpointing { get; init; }
+
     /// <summary>Held-out prompts: the student (1 pass/step) is compared with the teacher's sampler on them, seed 0, g = (g_min + g_max) / 2.</summary>
     public List<string>? EvalPrompts { get; init; }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Runtime;
 using TeEFusion.Service.Options;
+using static TorchSharp.torch;
 
 namespace TeEFusion.Service.Distillation;
 
@@ -36,6 +38,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
         [nameof(DistillationSettings.BatchSize)] = "batch_size",
         [nameof(DistillationSettings.CheckpointInterval)] = "checkpoint_interval",
         [nameof(DistillationSettings.EmaDecay)] = "ema_decay",
+        [nameof(DistillationSettings.ComputeDType)] = "compute_dtype",
     };
 
     private readonly DistillationOptions _options = options.Value;
@@ -50,6 +53,15 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
         if (request.EvalPrompts is { } eval && eval.Any(string.IsNullOrWhiteSpace))
             errors["eval_prompts"] = ["eval_prompts must not contain blank prompts."];
         if (request.EvalInterval is < 0) errors["eval_interval"] = ["eval_interval must be ≥ 0."];
+        var dtype = ScalarType.Float32;
+        try
+        {
+            if (request.ComputeDtype is { } name) dtype = ComputeOptions.ParseDType(name);
+        }
+        catch (ArgumentException e)
+        {
+            errors["compute_dtype"] = [e.Message];
+        }
         if (sampler is null || errors.Count > 0) return null;
 
         var defaults = new DistillationSettings();
@@ -69,6 +81,8 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
             BatchSize = request.BatchSize ?? defaults.BatchSize,
             CheckpointInterval = request.CheckpointInterval ?? defaults.CheckpointInterval,
             EmaDecay = request.EmaDecay,
+            ComputeDType = dtype,
+            ActivationCheckpointing = request.ActivationCheckpointing ?? false,
         };
         try
         {

@@ -95,7 +95,7 @@ public sealed class DistillationTrainer(
             // Seed 0 and the middle of the g range: fixed, so that every evaluation of the run is comparable.
             _evalPrompts = DistillationPrompts.Encode(_teacher, run.Plan.EvalPrompts);
             _evaluator = new DistillationEvaluator(_teacher.Transformer, _teacher.Scheduler, _evalPrompts, settings.Teacher, settings.Steps,
-                (settings.GuidanceMin + settings.GuidanceMax) / 2, [0], latent, latent);
+                (settings.GuidanceMin + settings.GuidanceMax) / 2, [0], latent, latent, _teacher.Vae);
             Evaluate(run, _distiller);
         }
         logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _distiller.Iteration,
@@ -108,8 +108,8 @@ public sealed class DistillationTrainer(
         using var noGrad = torch.no_grad();
         using var student = distiller.ExportStudent();
         var e = _evaluator.Evaluate(student);
-        run.Evaluated(new DistillationEvalPoint(distiller.Iteration, e.LatentMse, e.StudentPassesPerImage, e.TeacherPassesPerImage,
-            e.StudentMilliseconds, e.TeacherMilliseconds));
+        run.Evaluated(new DistillationEvalPoint(distiller.Iteration, e.LatentMse, e.ImagePsnr, e.StudentPassesPerImage, e.TeacherPassesPerImage,
+            e.StudentMilliseconds, e.TeacherMilliseconds, e.Images, e.StudentMsPerImage, e.TeacherMsPerImage, e.DecodeMsPerImage));
     }
 
     private void End(DistillationRunState state, string? error)

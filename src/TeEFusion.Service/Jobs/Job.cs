@@ -17,14 +17,16 @@ public sealed class Job
     private string? _errorCode;
     private string? _error;
     private string? _cancelRequest;
+    private string? _modelId;
+    private string? _modelVersion;
 
     public Job(string id, JobSpec spec, DateTimeOffset createdAt, string? modelId, string? modelVersion)
     {
         Id = id;
         Spec = spec;
         CreatedAt = createdAt;
-        ModelId = modelId;
-        ModelVersion = modelVersion;
+        _modelId = modelId;
+        _modelVersion = modelVersion;
         TotalSteps = spec.Steps;
     }
 
@@ -34,9 +36,20 @@ public sealed class Job
 
     public DateTimeOffset CreatedAt { get; }
 
-    public string? ModelId { get; }
+    /// <summary>The served model's id: the one serving at submission until the job starts, then the one it runs on.</summary>
+    public string? ModelId
+    {
+        get { lock (_gate) return _modelId; }
+    }
 
-    public string? ModelVersion { get; }
+    /// <summary>
+    /// The served model's version, like <see cref="ModelId"/>: a promotion between submission and start swaps the model,
+    /// and the job (like its PNG's metadata) then records the version it actually ran on.
+    /// </summary>
+    public string? ModelVersion
+    {
+        get { lock (_gate) return _modelVersion; }
+    }
 
     public int TotalSteps { get; }
 
@@ -92,14 +105,19 @@ public sealed class Job
         lock (_gate) Events.Append("queued", Data(position));
     }
 
-    /// <summary>queued → running; false when the job was already ended (canceled while queued).</summary>
-    public bool TryStart(DateTimeOffset now)
+    /// <summary>
+    /// queued → running on the model <paramref name="modelId"/>/<paramref name="modelVersion"/> (null keeps the one
+    /// recorded at submission); false when the job was already ended (canceled while queued).
+    /// </summary>
+    public bool TryStart(DateTimeOffset now, string? modelId = null, string? modelVersion = null)
     {
         lock (_gate)
         {
             if (State != JobState.Queued) return false;
             State = JobState.Running;
             _startedAt = now;
+            _modelId = modelId ?? _modelId;
+            _modelVersion = modelVersion ?? _modelVersion;
             return true;
         }
     }
@@ -178,7 +196,7 @@ public sealed class Job
         lock (_gate)
         {
             return new JobSnapshot(Id, Spec, State, CreatedAt, _startedAt, _finishedAt, _step, TotalSteps, Eta(now),
-                _warnings.ToArray(), _errorCode, _error, _images.Count, ModelId, ModelVersion);
+                _warnings.ToArray(), _errorCode, _error, _images.Count, _modelId, _modelVersion);
         }
     }
 

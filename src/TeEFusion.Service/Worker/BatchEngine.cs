@@ -48,7 +48,7 @@ public sealed class BatchEngine(
     /// <summary>Starts a queued job: encodes its prompt once for all its images and draws each image's noise.</summary>
     public void Admit(Job job)
     {
-        if (!job.TryStart(time.GetUtcNow())) return;
+        if (!job.TryStart(time.GetUtcNow(), pipeline.ModelId, pipeline.ModelVersion)) return;
         using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
         instruments.QueueWait(job, time.GetUtcNow());
         try

@@ -28,7 +28,7 @@ public sealed class DistillationSettingsTests
         { "EmaDecay", new DistillationSettings { EmaDecay = 1.0 } },
         { "CfgTargetFraction", new DistillationSettings { CfgTargetFraction = 1.5 } },
         { "LatentHeight", new DistillationSettings { LatentHeight = 0 } },
-        { "ComputeDType", new DistillationSettings { ComputeDType = ScalarType.BFloat16 } },
+        { "ComputeDType", new DistillationSettings { ComputeDType = ScalarType.Float16 } },
         { "CheckpointInterval", new DistillationSettings { CheckpointInterval = -5 } },
         { "KeepCheckpoints", new DistillationSettings { KeepCheckpoints = 0 } },
     };

@@ -34,7 +34,7 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         var settings = Tiny(iterations: 40);
         using var distiller = fixture.NewDistiller(settings);
         using var evaluator = new DistillationEvaluator(fixture.Components.Transformer, fixture.Components.Scheduler, fixture.HeldOut,
-            settings.Teacher, settings.Steps, guidance: 4.0, seeds: [11, 12], settings.LatentHeight, settings.LatentWidth);
+            settings.Teacher, settings.Steps, guidance: 4.0, seeds: [11, 12], settings.LatentHeight, settings.LatentWidth, fixture.Components.Vae);
         var before = evaluator.Evaluate(distiller.Student);
         distiller.Run(runDirectory: null);
         var after = evaluator.Evaluate(distiller.Student);
@@ -43,13 +43,19 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         var first = losses.Take(5).Average();
         var last = losses.TakeLast(5).Average();
         output.WriteLine($"loss first5 {first:G4} last5 {last:G4}; eval MSE before {before.LatentMse:G4} after {after.LatentMse:G4}; "
-            + $"ms student {after.StudentMilliseconds:F0} teacher {after.TeacherMilliseconds:F0}");
+            + $"PSNR before {before.ImagePsnr:F2} dB after {after.ImagePsnr:F2} dB; ms/image student {after.StudentMsPerImage:F1} "
+            + $"teacher {after.TeacherMsPerImage:F1} decode {after.DecodeMsPerImage:F1}");
         Assert.Equal(40, losses.Count);
         Assert.True(last < 0.7 * first, $"loss {first} → {last}");
         Assert.True(after.LatentMse < 0.7 * before.LatentMse, $"eval MSE {before.LatentMse} → {after.LatentMse}");
         Assert.Equal(settings.Steps, after.StudentPassesPerImage);
         Assert.Equal(2 * settings.Steps, after.TeacherPassesPerImage);
         Assert.True(after.StudentMilliseconds > 0 && after.TeacherMilliseconds > 0);
+        Assert.Equal(4, after.Images); // 2 prompts × 2 seeds
+        Assert.Equal(after.StudentMilliseconds / 4, after.StudentMsPerImage);
+        Assert.True(after.ImagePsnr > before.ImagePsnr + 1.0, $"PSNR {before.ImagePsnr} → {after.ImagePsnr} dB");
+        Assert.InRange(before.ImagePsnr!.Value, 0.0, DistillationEvaluator.MaxPsnr - 1);
+        Assert.True(after.DecodeMsPerImage > 0);
     }
 
     [Fact]

@@ -6,8 +6,9 @@ namespace TeEFusion.Core.Tests.MMDiT;
 /// <summary>Tiny configs and seeded inputs for CPU tests of the MMDiT.</summary>
 internal static class TinyModels
 {
-    public static SD3TransformerConfig TeEFusion(int layers = 3) => new()
+    public static SD3TransformerConfig TeEFusion(int layers = 3, int[]? dualAttentionLayers = null) => new()
     {
+        DualAttentionLayers = dualAttentionLayers ?? [],
         SampleSize = 12, PatchSize = 2, InChannels = 4, NumLayers = layers, AttentionHeadDim = 8, NumAttentionHeads = 2,
         JointAttentionDim = 12, CaptionProjectionDim = 16, PooledProjectionDim = 10, OutChannels = 4, PosEmbedMaxSize = 16,
         TxtAlignGuidance = true,

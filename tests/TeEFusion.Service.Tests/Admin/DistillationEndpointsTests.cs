@@ -34,6 +34,8 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
     [InlineData("iterations", 0, "iterations")]
     [InlineData("batch_size", -2, "batch_size")]
     [InlineData("ema_decay", 1.5, "ema_decay")]
+    [InlineData("compute_dtype", "float16", "compute_dtype")]
+    [InlineData("compute_dtype", "int8", "compute_dtype")]
     [InlineData("prompts_file", "../secrets.txt", "prompts_file")]
     [InlineData("prompts_file", "/etc/passwd", "prompts_file")]
     public async Task Invalid_settings_are_400_naming_the_field(string field, object value, string expectedField)
@@ -100,6 +102,11 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
             Assert.Equal(2, e.GetProperty("student_passes_per_image").GetInt32());
             Assert.True(e.GetProperty("teacher_passes_per_image").GetInt32() > 2, e.ToString());
             Assert.True(e.GetProperty("latent_mse").GetDouble() is var mse && double.IsFinite(mse) && mse >= 0, e.ToString());
+            Assert.InRange(e.GetProperty("image_psnr").GetDouble(), 1.0, 99.0);
+            Assert.Equal(1, e.GetProperty("images").GetInt32());
+            Assert.True(e.GetProperty("student_ms_per_image").GetDouble() > 0, e.ToString());
+            Assert.True(e.GetProperty("teacher_ms_per_image").GetDouble() > 0, e.ToString());
+            Assert.True(e.GetProperty("decode_ms_per_image").GetDouble() > 0, e.ToString());
         });
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "checkpoint-0000002", "run_state.json")));
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "checkpoint-0000003", "run_state.json")));

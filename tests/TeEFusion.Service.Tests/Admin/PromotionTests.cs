@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TeEFusion.Service.Tests.Endpoints;
 using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Worker;
 using static TeEFusion.Service.Tests.Admin.DistillationApi;
 
@@ -45,12 +46,17 @@ public sealed class PromotionTests(TinyModelFolder model) : IClassFixture<TinyMo
         await Task.Delay(300);
         Assert.False(promotion.IsCompleted, "the swap must wait for the running job");
         Assert.Equal(original, await ServedVersionAsync(user));
+        // Submitted while the original is served, started after the swap: it must record the version it ran on.
+        var swaps = factory.Services.GetRequiredService<ModelSwaps>();
+        Assert.True(await ServiceFactory.EventuallyAsync(() => Task.FromResult(swaps.Pending is not null), TimeSpan.FromSeconds(60)));
+        var queuedAcrossSwap = (await JobApi.CreateJobAsync(user, JobApi.Body())).GetProperty("id").GetString()!;
         gate.Open();
 
         var promoted = await promotion;
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
         Assert.Equal(id, JsonDocument.Parse(await promoted.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetString());
         Assert.Equal((original, true), await JobVersionAsync(user, inFlight));
+        Assert.Equal((id, true), await JobVersionAsync(user, queuedAcrossSwap));
         Assert.Equal(id, await ServedVersionAsync(user));
         var after = (await JobApi.CreateJobAsync(user, JobApi.Body())).GetProperty("id").GetString()!;
         Assert.Equal((id, true), await JobVersionAsync(user, after));
