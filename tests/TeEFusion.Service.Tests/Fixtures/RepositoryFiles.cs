@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TeEFusion.Tests.Shared;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -8,19 +9,12 @@ namespace TeEFusion.Service.Tests.Fixtures;
 /// <summary>The checked-out repository's own files (the folder holding TeEFusion.Service.sln), read as text, JSON or YAML.</summary>
 public static class RepositoryFiles
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "TeEFusion.Service.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("TeEFusion.Service.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Root => RootPath.Value;
+    public static string Root => RepositoryRoot.Path;
 
     /// <summary>The absolute path of <paramref name="relative"/> (forward slashes, from the repository root).</summary>
     public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
 
-    public static string Text(string relative) => File.ReadAllText(Path(relative));
+    public static string Text(string relative) => RepositoryRoot.ReadText(relative);
 
     /// <summary>
     /// Every document of a YAML file as JSON (scalars stay strings, as YAML wrote them: callers parse numbers), so that
