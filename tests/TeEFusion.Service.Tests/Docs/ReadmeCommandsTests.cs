@@ -16,9 +16,9 @@ public sealed partial class ReadmeCommandsTests
 {
     private const string ServiceProject = "src/TeEFusion.Service";
     private const string CliProject = "src/TeEFusion.Cli";
-    private const string BaseAddress = "http://localhost:5000";
+    internal const string BaseAddress = "http://localhost:5000";
 
-    private static readonly IReadOnlyList<ShellCommand> Commands = MarkdownShellBlocks.Commands(RepositoryFiles.Text("README.md"));
+    internal static readonly IReadOnlyList<ShellCommand> Commands = MarkdownShellBlocks.Commands(RepositoryFiles.Text("README.md"));
 
     [Fact]
     public void The_readme_opens_with_the_service_and_the_test_command_that_ci_runs()
@@ -99,23 +99,10 @@ public sealed partial class ReadmeCommandsTests
 
     private static List<string> Curl(ShellCommand command, ServiceRoutes routes, Dictionary<ShellCommand, RouteEndpoint> endpoints)
     {
-        var problems = new List<string>();
-        string method = "GET", url = "";
-        string? body = null;
-        for (var i = 1; i < command.Words.Count; i++)
-        {
-            switch (command.Words[i])
-            {
-                case "-s" or "-S" or "-f" or "-N" or "-i": break;
-                case "-X": method = command.Words[++i]; break;
-                case "-H" or "-o": i++; break;
-                case "-d": body = command.Words[++i]; break;
-                case var word when word.StartsWith("http", StringComparison.Ordinal): url = word; break;
-                case var word: problems.Add($"curl option '{word}' has no check"); break;
-            }
-        }
+        var request = CurlRequest.Parse(command);
+        var (method, url, body) = (request.Method, request.Url, request.Body);
+        var problems = request.UnknownOptions.Select(o => $"curl option '{o}' has no check").ToList();
         if (!url.StartsWith(BaseAddress + "/", StringComparison.Ordinal)) return [.. problems, $"'{url}' is not under {BaseAddress}, where `dotnet run` serves"];
-        if (method == "GET" && body is not null) method = "POST";
         var endpoint = routes.Match(method, url[BaseAddress.Length..]);
         if (endpoint is null) return [.. problems, $"the service has no {method} route for {url}"];
         endpoints[command] = endpoint;
