@@ -14,7 +14,8 @@ namespace TeEFusion.Service.Tests.Docs;
 [Collection("Sequential")]
 public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(120);
+    // Generous: each request is a few seconds on an idle 2-core machine, but the README's job waits for two images.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(300);
 
     [Fact]
     public async Task The_readme_s_image_and_job_requests_succeed_in_order()
@@ -40,7 +41,9 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
             foreach (var (name, value) in request.Headers.Where(h => h.Name != "Content-Type")) message.Headers.Add(name, value);
             if (request.Body is not null) message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");
 
-            var response = await client.SendAsync(message);
+            HttpResponseMessage response;
+            try { response = await client.SendAsync(message); }
+            catch (TaskCanceledException e) { throw new TimeoutException($"{request.Method} {path} took longer than {RequestTimeout}", e); }
             sent++;
 
             var text = await response.Content.ReadAsStringAsync();
