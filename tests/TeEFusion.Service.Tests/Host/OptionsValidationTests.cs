@@ -33,7 +33,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task Every_value_of_the_top_level_appsettings_file_reaches_the_service()
     {
-        var file = Path.Combine(RepositoryRoot(), "appsettings.json");
+        var file = RepositoryFiles.Path("appsettings.json");
         var leaves = new Dictionary<string, string?>();
         Flatten(JsonDocument.Parse(File.ReadAllText(file)).RootElement, "", leaves);
         await using var factory = new ServiceFactory(modelPath: null);
@@ -74,11 +74,4 @@ public sealed class OptionsValidationTests
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + ":" + name;
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TeEFusion.Service.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("TeEFusion.Service.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Tests.Shared;
+
+namespace TeEFusion.Service.Tests.Docs;
+
+/// <summary>
+/// Every command in the README's shell blocks is checked against something real: dotnet commands against the projects,
+/// the build's backends, the settings and CI's script; curl requests against the service's routes and request
+/// contracts; pipes against the response contract; docker and kubectl against docker/ and deploy/. CLI invocations
+/// are parsed by the CLI itself in TeEFusion.Cli.Tests (ReadmeCliCommandsTests). A command of a kind with no check fails.
+/// </summary>
+public sealed partial class ReadmeCommandsTests
+{
+    private const string ServiceProject = "src/TeEFusion.Service";
+    private const string CliProject = "src/TeEFusion.Cli";
+    internal const string BaseAddress = "http://localhost:5000";
+
+    internal static readonly IReadOnlyList<ShellCommand> Commands = MarkdownShellBlocks.Commands(RepositoryFiles.Text("README.md"));
+
+    [Fact]
+    public void The_readme_opens_with_the_service_and_the_test_command_that_ci_runs()
+    {
+        Assert.Equal($"dotnet run --project {ServiceProject} -c Release", string.Join(' ', Commands[0].Words));
+        Assert.Equal("dotnet build TeEFusion.Service.sln -c Release", string.Join(' ', Commands[1].Words));
+        Assert.Equal("dotnet test TeEFusion.Service.sln -c Release --no-build -m:1", string.Join(' ', Commands[2].Words));
+    }
+
+    [Fact]
+    public async Task Every_command_of_the_readme_names_real_projects_routes_contracts_and_files()
+    {
+        await using var factory = new ServiceFactory(modelPath: null);
+        factory.CreateClient();
+        var routes = new ServiceRoutes(factory);
+        var problems = new List<string>();
+        var endpoints = new Dictionary<ShellCommand, RouteEndpoint>();
+
+        foreach (var command in Commands)
+        {
+            var found = command.Program switch
+            {
+                "dotnet" => Dotnet(command),
+                "curl" => Curl(command, routes, endpoints),
+                "jq" or "base64" => Pipe(command, endpoints),
+                "docker" => Docker(command),
+                "kubectl" => Kubectl(command),
+                _ when Assignment().IsMatch(command.Program) && command.Words.Count == 1 => [],
+                _ => [$"no check knows the command '{command.Program}'"],
+            };
+            problems.AddRange(found.Select(p => $"{command}: {p}"));
+        }
+
+        Assert.True(Commands.Count > 10, $"only {Commands.Count} commands found in README.md's bash blocks");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static List<string> Dotnet(ShellCommand command)
+    {
+        var problems = new List<string>();
+        foreach (var backend in command.Words.Where(w => w.StartsWith("-p:TorchBackend=", StringComparison.Ordinal)))
+        {
+            if (!RepositoryFiles.Text("build/TorchBackend.targets").Contains($"'$(TorchBackend)' == '{backend.Split('=')[1]}'"))
+                problems.Add($"{backend} is not a backend build/TorchBackend.targets knows");
+        }
+        switch (command.Words[1])
+        {
+            case "run":
+                var project = command.Option("--project");
+                if (project is null || !Directory.EnumerateFiles(RepositoryFiles.Path(project), "*.csproj").Any()) problems.Add($"no project at '{project}'");
+                else if (project == ServiceProject) problems.AddRange(ServiceArguments(command.After("--")));
+                else if (project != CliProject) problems.Add($"'{project}' is neither the service nor the CLI");
+                break;
+            case "build" or "test" when command.Words.Contains("TeEFusion.Service.sln"):
+                if (!RepositoryFiles.Text(".ci/run").Contains(string.Join(' ', command.Words), StringComparison.Ordinal))
+                    problems.Add("CI (.ci/run) does not run this command");
+                break;
+            case "build":
+                if (Directory.EnumerateFiles(RepositoryFiles.Root, "*.sln").Count() != 1) problems.Add("the repository root must hold exactly one solution");
+                break;
+            default:
+                problems.Add($"no check for 'dotnet {command.Words[1]}'");
+                break;
+        }
+        return problems;
+    }
+
+    // The service takes `--Section:Key value` pairs; each key must be a setting.
+    private static IEnumerable<string> ServiceArguments(IReadOnlyList<string> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i += 2)
+        {
+            var key = arguments[i];
+            if (!key.StartsWith("--", StringComparison.Ordinal) || i + 1 >= arguments.Count) yield return $"'{key}' is not a --Key value pair";
+            else if (!AppSettingsKeys.Exists(key[2..])) yield return $"{key[2..]} is no key of appsettings.json";
+        }
+    }
+
+    private static List<string> Curl(ShellCommand command, ServiceRoutes routes, Dictionary<ShellCommand, RouteEndpoint> endpoints)
+    {
+        var request = CurlRequest.Parse(command);
+        var (method, url, body) = (request.Method, request.Url, request.Body);
+        var problems = request.UnknownOptions.Select(o => $"curl option '{o}' has no check").ToList();
+        if (!url.StartsWith(BaseAddress + "/", StringComparison.Ordinal)) return [.. problems, $"'{url}' is not under {BaseAddress}, where `dotnet run` serves"];
+        var endpoint = routes.Match(method, url[BaseAddress.Length..]);
+        if (endpoint is null) return [.. problems, $"the service has no {method} route for {url}"];
+        endpoints[command] = endpoint;
+
+        var bodyType = ServiceRoutes.BodyType(endpoint);
+        if (body is not null && bodyType is null) problems.Add($"{endpoint.DisplayName} takes no body");
+        if (body is not null && bodyType is not null)
+        {
+            try { JsonSerializer.Deserialize(body, bodyType, ServiceRoutes.StrictJson); }
+            catch (JsonException e) { problems.Add($"the body is not a {bodyType.Name}: {e.Message}"); }
+        }
+        return problems;
+    }
+
+    // A pipe reads the response of the curl before it: every member a jq filter names must be one the response has.
+    private static List<string> Pipe(ShellCommand command, Dictionary<ShellCommand, RouteEndpoint> endpoints)
+    {
+        var source = command.PipedFrom;
+        while (source is not null && source.Program != "curl") source = source.PipedFrom;
+        if (source is null || !endpoints.TryGetValue(source, out var endpoint)) return ["reads no curl response"];
+        if (command.Program != "jq") return [];
+        if (ServiceRoutes.OkType(endpoint) is not { } response) return [$"{endpoint.DisplayName} documents no 200 body"];
+        var names = ServiceRoutes.JsonNames(response);
+        return JqMember().Matches(command.Words[^1]).Select(m => m.Groups[1].Value).Where(n => !names.Contains(n))
+            .Select(n => $"'{n}' is no member of {response.Name}").ToList();
+    }
+
+    private static List<string> Docker(ShellCommand command)
+    {
+        var file = command.Option("-f");
+        if (file is null || !File.Exists(RepositoryFiles.Path(file))) return [$"no file '{file}'"];
+        if (command.Words[1] == "build") return command.Words[^1] == "." ? [] : ["the build context must be the repository root"];
+        if (command.Words[1] != "compose") return [$"no check for 'docker {command.Words[1]}'"];
+        var profile = command.Option("--profile");
+        var profiles = RepositoryFiles.Yaml(file)[0]["services"]!.AsObject().SelectMany(s => s.Value!["profiles"]?.AsArray() ?? []).Select(p => (string?)p);
+        return profile is null || profiles.Contains(profile) ? [] : [$"no service in profile '{profile}'"];
+    }
+
+    private static List<string> Kubectl(ShellCommand command)
+    {
+        var dir = command.Option("-k");
+        return command.Words[1] == "apply" && dir is not null && File.Exists(RepositoryFiles.Path(dir + "/kustomization.yaml"))
+            ? [] : [$"no kustomization at '{dir}'"];
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=")]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex(@"\.([a-z_][a-z0-9_]*)")]
+    private static partial Regex JqMember();
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+
+namespace TeEFusion.Service.Tests.Fixtures;
+
+/// <summary>Whether a configuration key (Section:Key, or Section__Key as an environment variable) is one of appsettings.json's.</summary>
+public static class AppSettingsKeys
+{
+    private static readonly Lazy<JsonNode> Settings = new(() => JsonNode.Parse(RepositoryFiles.Text("appsettings.json"))!);
+
+    /// <summary>
+    /// True when every segment names a property (case-insensitively, as configuration binds) or, under an array, is an
+    /// index (so Auth:ApiKeys:0 exists while appsettings.json's list is empty).
+    /// </summary>
+    public static bool Exists(string key)
+    {
+        JsonNode? node = Settings.Value;
+        foreach (var segment in key.Replace("__", ":").Split(':'))
+        {
+            node = node switch
+            {
+                JsonObject o => o.FirstOrDefault(p => string.Equals(p.Key, segment, StringComparison.OrdinalIgnoreCase)).Value,
+                JsonArray when int.TryParse(segment, out _) => JsonValue.Create(""),
+                _ => null,
+            };
+            if (node is null) return false;
+        }
+        return true;
+    }
+}
