@@ -28,7 +28,8 @@ public sealed class RedisConnection : IDisposable
         _pipeline = resilience.GetPipeline(ResiliencePipelineName);
         _logger = logger;
         Prefix = settings.KeyPrefix;
-        var configuration = ConfigurationOptions.Parse(settings.ConnectionString);
+        // Parsed here only when set: the relay exists (idle) under the in-process provider too, which needs no string.
+        var configuration = settings.ConnectionString.Length == 0 ? new ConfigurationOptions() : ConfigurationOptions.Parse(settings.ConnectionString);
         // Start (and keep trying) without Redis: a replica whose Redis is down must report it, not crash.
         configuration.AbortOnConnectFail = false;
         Endpoint = string.Join(",", configuration.EndPoints.Select(EndPointCollection.ToString));

@@ -29,10 +29,11 @@ public sealed class RedisJobRelay(
     IOptions<JobsOptions> jobs,
     IOptions<RedisOptions> redis,
     TimeProvider time,
-    ILogger<RedisJobRelay> logger) : IHostedService, IDisposable
+    ILogger<RedisJobRelay> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, Claim> _held = new(StringComparer.Ordinal);
     private readonly Channel<Transition> _writes = Channel.CreateUnbounded<Transition>(new UnboundedChannelOptions { SingleReader = true });
+    // Never disposed: the host may stop this service after disposing it, and a source without a timer holds nothing.
     private readonly CancellationTokenSource _stop = new();
     private readonly string _replica = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly TimeSpan _renewInterval = TimeSpan.FromSeconds(redis.Value.VisibilityTimeoutSeconds / 3.0);
@@ -41,6 +42,7 @@ public sealed class RedisJobRelay(
     private Task _renewing = Task.CompletedTask;
     private Task _writing = Task.CompletedTask;
     private int _pending;
+    private int _stopped;
 
     /// <summary>Jobs this replica has claimed and not yet finished or given back.</summary>
     public int Held => _held.Count;
@@ -62,14 +64,14 @@ public sealed class RedisJobRelay(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped and then disposed (which stops it again).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         // The worker has drained: flush its last transitions (give-backs among them), then stop renewing.
         _writes.Writer.TryComplete();
         await Task.WhenAny(_writing, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_claiming, _renewing).ConfigureAwait(false);
     }
-
-    public void Dispose() => _stop.Dispose();
 
     private bool CanTakeWork() =>
         model.Pipeline is not null && health.WorkerStatus == WorkerStatus.Running && !health.Draining && queue.Depth == 0;
