@@ -70,7 +70,7 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
 
     private ServiceFactory Host(int visibilityTimeoutSeconds, int ttlSeconds) =>
         new(modelPath: null, replicas.Redis.ReplicaSettings(RedisReplicas.NewPrefix(), visibilityTimeoutSeconds)
-            .Append(("Queue:ResultTtlSeconds", ttlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append((Key: "Queue:ResultTtlSeconds", Value: (string?)ttlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToDictionary(s => s.Key, s => s.Value));
 
     private static (RedisJobStore Store, RedisJobLeases Leases) Services(ServiceFactory host) =>
