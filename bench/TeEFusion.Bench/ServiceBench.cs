@@ -166,14 +166,14 @@ public static class ServiceBench
     }
 
     private static ServiceLoad Load(HttpClient client, ServiceProcess service, int width, int height, int steps, ServiceBenchSettings s) =>
-        new(client, service.Address, s.Prompt, width, height, steps, s.Guidance);
+        new(client, [service.Address], s.Prompt, width, height, steps, s.Guidance);
 
     private static async Task WarmupAsync(ServiceLoad load, int count, CancellationToken cancel)
     {
         for (var i = 0; i < count; i++) await load.SendAsync(i, cancel);
     }
 
-    // Nearest rank: the smallest latency with at least p% of the requests at or below it.
-    private static double? Percentile(IReadOnlyList<double> sorted, int p) =>
+    /// <summary>Nearest rank: the smallest latency with at least p% of the requests at or below it.</summary>
+    internal static double? Percentile(IReadOnlyList<double> sorted, int p) =>
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

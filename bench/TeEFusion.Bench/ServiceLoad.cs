@@ -13,9 +13,10 @@ internal sealed record LoadRun(int Sent, int Succeeded, int Failed, double Secon
 
 /// <summary>
 /// A closed-loop load generator: <c>concurrency</c> workers each send one synchronous generation request, wait for the
-/// image, and send the next, until <c>count</c> requests were sent or the time limit passed (bounded in both).
+/// image, and send the next, until <c>count</c> requests were sent or the time limit passed (bounded in both). With
+/// several services (replicas), the request with seed s goes to service s mod n: consecutive requests take turns.
 /// </summary>
-internal sealed class ServiceLoad(HttpClient client, Uri service, string prompt, int width, int height, int steps, double guidance)
+internal sealed class ServiceLoad(HttpClient client, IReadOnlyList<Uri> services, string prompt, int width, int height, int steps, double guidance)
 {
     private const string Route = "/v1/images/generations";
 
@@ -25,6 +26,7 @@ internal sealed class ServiceLoad(HttpClient client, Uri service, string prompt,
     {
         var body = new ImageRequestBody(prompt, 1, $"{width}x{height}", "b64_json", seed, steps, guidance);
         var clock = Stopwatch.StartNew();
+        var service = services[(int)(Math.Abs(seed) % services.Count)];
         using var response = await client.PostAsJsonAsync(new Uri(service, Route), body, BenchFiles.Json, cancel);
         var text = await response.Content.ReadAsStringAsync(cancel);
         var elapsed = clock.Elapsed.TotalMilliseconds;

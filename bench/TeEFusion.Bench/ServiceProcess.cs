@@ -149,8 +149,8 @@ public sealed class ServiceProcess : IDisposable
         throw new InvalidOperationException($"The service was not ready after {timeout.TotalSeconds:F0} s:{Environment.NewLine}{OutputTail()}");
     }
 
-    // Port 0 lets the OS choose; the listener is closed at once so the service can bind it.
-    private static int FreePort()
+    /// <summary>A free loopback port: port 0 lets the OS choose; the listener is closed at once so a child process can bind it.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -5,7 +5,7 @@ using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
 
-/// <summary>/health/live (the process answers) and /health/ready (model loaded, worker running, not draining).</summary>
+/// <summary>/health/live (the process answers) and /health/ready (model loaded, worker running, job store reachable, not draining).</summary>
 public static class HealthEndpoints
 {
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
@@ -16,7 +16,7 @@ public static class HealthEndpoints
             .WithSummary("200 while the process answers.");
         group.MapGet("/ready", Ready)
             .WithName("Ready")
-            .WithSummary("200 when the model is loaded, the worker runs and the service is not draining; 503 with the reasons otherwise.")
+            .WithSummary("200 when the model is loaded, the worker runs, the job store answers and the service is not draining; 503 with the reasons otherwise.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
@@ -31,10 +31,12 @@ public static class HealthEndpoints
         if (worker != WorkerStatus.Running)
             reasons.Add($"The worker is {JsonNamingPolicy.SnakeCaseLower.ConvertName(worker.ToString())}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
         if (health.Draining) reasons.Add("The service is shutting down.");
+        var store = health.JobStore?.Invoke();
+        if (store is { Available: false }) reasons.Add($"The {store.Provider} job store is unavailable: {store.Detail}");
 
         var report = new ReadinessReport(reasons.Count == 0 ? "ready" : "not_ready",
             new ModelCheck(state, model.Info.Id, model.Info.Version, model.Error),
-            new WorkerCheck(worker, health.WorkerDetail), health.Draining, health.QueueDepth?.Invoke());
+            new WorkerCheck(worker, health.WorkerDetail), health.Draining, health.QueueDepth?.Invoke(), store);
         if (reasons.Count == 0) return TypedResults.Ok(report);
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service not ready",
             detail: string.Join(" ", reasons), extensions: new Dictionary<string, object?> { ["checks"] = report });
@@ -51,7 +53,9 @@ public sealed record LivenessReport(string Status);
 /// <param name="Worker">The device worker's status.</param>
 /// <param name="Draining">True once shutdown began.</param>
 /// <param name="QueueDepth">Jobs waiting; null before the queue exists.</param>
-public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int? QueueDepth);
+/// <param name="JobStore">The shared job store's connection; null for the in-process store.</param>
+public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int? QueueDepth,
+    JobStoreCheck? JobStore = null);
 
 /// <param name="State">loading, ready or failed.</param>
 /// <param name="Id">The model id.</param>

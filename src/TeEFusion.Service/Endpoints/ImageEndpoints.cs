@@ -28,30 +28,42 @@ public static class ImageEndpoints
     }
 
     private static async Task<Results<Ok<ImageGenerationResponse>, ValidationProblem, ProblemHttpResult>> Generate(
-        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, TimeProvider time)
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store)
     {
-        var submission = submitter.Submit(http, request, "images");
+        var submission = await submitter.SubmitAsync(http, request, "images");
         if (submission.Invalid is { } invalid) return invalid;
         if (submission.Problem is { } problem) return problem;
-        var job = submission.Job!;
-        http.Response.Headers[JobIdHeader] = job.Id;
+        var id = submission.Job!.Snapshot.Id;
+        http.Response.Headers[JobIdHeader] = id;
         try
         {
-            await job.Completion.WaitAsync(http.RequestAborted);
+            await store.WaitForCompletionAsync(id, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // Nobody is left to receive the images: free the device for others.
-            job.RequestCancel("The client disconnected before the images were ready.", time.GetUtcNow());
-            return TypedResults.Problem(statusCode: ClientClosedRequest, title: "Client closed request", detail: job.Id);
+            await store.CancelAsync(id, "The client disconnected before the images were ready.", CancellationToken.None);
+            return TypedResults.Problem(statusCode: ClientClosedRequest, title: "Client closed request", detail: id);
         }
-        var snapshot = job.Snapshot(time.GetUtcNow());
+        if (await store.GetAsync(id, http.RequestAborted) is not { } job)
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Generation failed",
+                detail: $"Job {id} was evicted before its images could be read.");
+        var snapshot = job.Snapshot;
         if (snapshot.State != JobState.Succeeded) return JobEndpoints.Unsuccessful(snapshot);
 
         var urls = request.ResponseFormat == ImageGenerationRequestValidator.Url;
-        var data = job.Images.Select((png, k) => urls
-            ? new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, job.Id, k))
-            : new GeneratedImageData(Convert.ToBase64String(png), null)).ToList();
-        return TypedResults.Ok(new ImageGenerationResponse(job.CreatedAt.ToUnixTimeSeconds(), data));
+        var data = new List<GeneratedImageData>();
+        for (var k = 0; k < snapshot.ImageCount; k++)
+        {
+            if (urls)
+            {
+                data.Add(new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, id, k)));
+                continue;
+            }
+            var png = await store.GetImageAsync(id, k, http.RequestAborted)
+                ?? throw new JobStoreUnavailableException($"Image {k} of job {id} is missing from the job store.");
+            data.Add(new GeneratedImageData(Convert.ToBase64String(png), null));
+        }
+        return TypedResults.Ok(new ImageGenerationResponse(snapshot.CreatedAt.ToUnixTimeSeconds(), data));
     }
 }

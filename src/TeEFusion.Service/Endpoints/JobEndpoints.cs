@@ -49,10 +49,10 @@ public static class JobEndpoints
     }
 
     private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, GenerationQueue queue, TimeProvider time,
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store, TimeProvider time,
         [FromHeader(Name = "Prefer")] string? prefer)
     {
-        var submission = submitter.Submit(http, request, "jobs");
+        var submission = await submitter.SubmitAsync(http, request, "jobs");
         if (submission.Invalid is { } invalid) return invalid;
         if (submission.Problem is { } problem) return problem;
         var job = submission.Job!;
@@ -60,54 +60,64 @@ public static class JobEndpoints
         if (PreferredWait(prefer) is { } wait)
         {
             http.Response.Headers["Preference-Applied"] = $"wait={wait}";
-            await Task.WhenAny(job.Completion, Task.Delay(TimeSpan.FromSeconds(wait), http.RequestAborted));
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            patience.CancelAfter(TimeSpan.FromSeconds(wait));
+            try
+            {
+                await store.WaitForCompletionAsync(job.Snapshot.Id, patience.Token);
+            }
+            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                // The wait is over; the job carries on and the client gets its current state.
+            }
             http.RequestAborted.ThrowIfCancellationRequested();
+            job = await store.GetAsync(job.Snapshot.Id, http.RequestAborted) ?? job;
         }
-        var response = Describe(job, queue, http.Request, time);
-        return job.IsFinished ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
+        var response = Describe(job, http.Request, time);
+        return job.Snapshot.State.IsFinal() ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
     }
 
-    private static Results<Ok<JobResponse>, ProblemHttpResult> Get(string id, HttpRequest request, JobStore store, GenerationQueue queue,
-        TimeProvider time) =>
-        store.TryGet(id, out var job) ? TypedResults.Ok(Describe(job, queue, request, time)) : NotFound(id);
+    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(string id, HttpRequest request, IJobStore store, TimeProvider time) =>
+        await store.GetAsync(id, request.HttpContext.RequestAborted) is { } job ? TypedResults.Ok(Describe(job, request, time)) : NotFound(id);
 
-    private static Results<ServerSentEventsResult<JobEventData>, ProblemHttpResult> Events(string id, HttpRequest request, JobStore store,
-        [FromHeader(Name = LastEventIdHeader)] string? lastEventId)
+    private static async Task<Results<ServerSentEventsResult<JobEventData>, ProblemHttpResult>> Events(string id, HttpRequest request,
+        IJobStore store, [FromHeader(Name = LastEventIdHeader)] string? lastEventId)
     {
-        if (!store.TryGet(id, out var job)) return NotFound(id);
+        if (await store.GetAsync(id, request.HttpContext.RequestAborted) is null) return NotFound(id);
         var after = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        return TypedResults.ServerSentEvents(Stream(job, after, request.HttpContext.RequestAborted));
+        return TypedResults.ServerSentEvents(Stream(store, id, after, request.HttpContext.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<JobEventData>> Stream(Job job, long after, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<SseItem<JobEventData>> Stream(IJobStore store, string id, long after,
+        [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await foreach (var entry in job.Events.ReadAsync(after, cancellation))
+        await foreach (var entry in store.ReadEventsAsync(id, after, cancellation))
             yield return new SseItem<JobEventData>(entry.Data, entry.Type) { EventId = entry.Id.ToString(CultureInfo.InvariantCulture) };
     }
 
-    private static Results<FileContentHttpResult, ProblemHttpResult> Image(string id, int index, JobStore store)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Image(string id, int index, HttpRequest request, IJobStore store)
     {
-        if (!store.TryGet(id, out var job)) return NotFound(id);
-        if (job.State != JobState.Succeeded)
+        if (await store.GetAsync(id, request.HttpContext.RequestAborted) is not { } job) return NotFound(id);
+        var s = job.Snapshot;
+        if (s.State != JobState.Succeeded)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No images",
-                detail: $"Job {id} is {job.State.ToString().ToLowerInvariant()}; images exist once it has succeeded.");
-        var images = job.Images;
-        if (index < 0 || index >= images.Count)
+                detail: $"Job {id} is {s.State.ToString().ToLowerInvariant()}; images exist once it has succeeded.");
+        if (index < 0 || index >= s.ImageCount || await store.GetImageAsync(id, index, request.HttpContext.RequestAborted) is not { } png)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
-                detail: $"Job {id} has images 0 to {images.Count - 1}, not {index}.");
-        return TypedResults.File(images[index], "image/png", $"{id}-{index}.png");
+                detail: $"Job {id} has images 0 to {s.ImageCount - 1}, not {index}.");
+        return TypedResults.File(png, "image/png", $"{id}-{index}.png");
     }
 
-    private static Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult> Cancel(string id, HttpRequest request, JobStore store,
-        GenerationQueue queue, TimeProvider time)
+    private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Cancel(string id, HttpRequest request,
+        IJobStore store, TimeProvider time)
     {
-        if (!store.TryGet(id, out var job)) return NotFound(id);
-        if (job.IsFinished)
+        if (await store.CancelAsync(id, "Canceled by the client.", request.HttpContext.RequestAborted) is not { } cancellation) return NotFound(id);
+        var job = cancellation.Status;
+        if (cancellation.AlreadyFinished)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
-                detail: $"Job {id} is already {job.State.ToString().ToLowerInvariant()}.");
-        var state = job.RequestCancel("Canceled by the client.", time.GetUtcNow());
-        var response = Describe(job, queue, request, time);
-        return state == JobState.Canceled ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
+                detail: $"Job {id} is already {job.Snapshot.State.ToString().ToLowerInvariant()}.");
+        var response = Describe(job, request, time);
+        return job.Snapshot.State == JobState.Canceled ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
     }
 
     /// <summary>The problem a synchronous request answers with when its job did not succeed.</summary>
@@ -130,10 +140,10 @@ public static class JobEndpoints
 
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
-    private static JobResponse Describe(Job job, GenerationQueue queue, HttpRequest request, TimeProvider time)
+    private static JobResponse Describe(JobStatus job, HttpRequest request, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        var s = job.Snapshot(now);
+        var s = job.Snapshot;
         var self = $"{Base(request)}/v1/jobs/{s.Id}";
         return new JobResponse
         {
@@ -142,7 +152,7 @@ public static class JobEndpoints
             Model = new JobModel(s.ModelId, s.ModelVersion),
             Input = new JobInput(s.Spec.Prompt, s.Spec.NegativePrompt, s.Spec.ImageCount, $"{s.Spec.Width}x{s.Spec.Height}", s.Spec.Seed,
                 s.Spec.Steps, s.Spec.Guidance),
-            QueuePosition = s.State == JobState.Queued ? queue.PositionOf(job) : null,
+            QueuePosition = job.QueuePosition,
             Step = s.Step,
             TotalSteps = s.TotalSteps,
             EtaSeconds = s.EtaSeconds,

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using TeEFusion.Service.Jobs;
 
 namespace TeEFusion.Service.Errors;
 
 /// <summary>
 /// Turns exceptions into ProblemDetails: a bad request (malformed JSON, wrong types, body too large) keeps its 4xx status
-/// and says what was wrong; anything else is a 500 that reveals nothing but the trace id.
+/// and says what was wrong; an unreachable job store is a 503 with Retry-After; anything else is a 500 that reveals nothing but the trace id.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -14,12 +15,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, Title(bad.StatusCode), Describe(bad)),
+            JobStoreUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, "Job store unavailable", unavailable.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The server failed to handle the request."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
         else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
 
         http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -27,6 +30,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    // The store's retry policy has already spent a few seconds; a client may try again shortly.
+    private const string RetryAfterSeconds = "5";
 
     private static string Title(int status) => status switch
     {

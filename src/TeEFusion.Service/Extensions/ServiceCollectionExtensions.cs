@@ -24,10 +24,13 @@ public static class ServiceCollectionExtensions
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
         services.AddValidatedOptions<WorkerOptions>(WorkerOptions.Section);
+        services.AddValidatedOptions<JobsOptions>(JobsOptions.Section);
+        services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         return services;
     }
 

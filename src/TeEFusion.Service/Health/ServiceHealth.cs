@@ -2,7 +2,7 @@ namespace TeEFusion.Service.Health;
 
 /// <summary>
 /// The live state readiness reads: the worker's status (set by the worker), whether the host is draining (set on
-/// ApplicationStopping) and the queue depth (a callback the queue provides). Thread-safe.
+/// ApplicationStopping), the queue depth and the shared job store's connection (callbacks their owners provide). Thread-safe.
 /// </summary>
 public sealed class ServiceHealth
 {
@@ -32,6 +32,9 @@ public sealed class ServiceHealth
 
     /// <summary>Jobs waiting in the queue; null until the queue registers itself.</summary>
     public Func<int>? QueueDepth { get; set; }
+
+    /// <summary>The shared job store's connection, read live by readiness; null for the in-process store, which cannot be down.</summary>
+    public Func<JobStoreCheck>? JobStore { get; set; }
 
     /// <summary>Sets the worker's status and detail together, so readers never see one without the other.</summary>
     public void SetWorker(WorkerStatus status, string? detail = null)

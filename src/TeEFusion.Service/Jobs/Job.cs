@@ -59,6 +59,9 @@ public sealed class Job
     /// <summary>True when <see cref="Deadline"/> came from the client (it cancels) rather than the service's timeout (it fails).</summary>
     public bool DeadlineFromClient { get; init; }
 
+    /// <summary>Told of every transition; set by a replica that runs the job for a shared store, null in-process.</summary>
+    public IJobListener? Listener { get; init; }
+
     /// <summary>Order of arrival in the queue, for queue positions.</summary>
     public long Sequence { get; internal set; }
 
@@ -69,7 +72,7 @@ public sealed class Job
 
     public JobState State { get; private set; } = JobState.Queued;
 
-    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Canceled;
+    public bool IsFinished => State.IsFinal();
 
     /// <summary>The reason given when cancellation was asked for a running job; the worker ends it at the next step boundary.</summary>
     public string? CancelRequest
@@ -118,6 +121,7 @@ public sealed class Job
             _startedAt = now;
             _modelId = modelId ?? _modelId;
             _modelVersion = modelVersion ?? _modelVersion;
+            Listener?.OnTransition(this, Snapshot(now), null);
             return true;
         }
     }
@@ -129,7 +133,8 @@ public sealed class Job
         {
             if (State != JobState.Running) return;
             _step = step;
-            Events.Append("progress", Data(eta: Eta(now)));
+            var entry = Events.Append("progress", Data(eta: Eta(now)));
+            Listener?.OnTransition(this, Snapshot(now), entry);
         }
     }
 
@@ -204,7 +209,8 @@ public sealed class Job
     {
         State = state;
         _finishedAt = now;
-        Events.Append(state.ToString().ToLowerInvariant(), data with { State = state });
+        var entry = Events.Append(state.ToString().ToLowerInvariant(), data with { State = state });
+        Listener?.OnTransition(this, Snapshot(now), entry);
         _completion.TrySetResult();
         return true;
     }

@@ -7,7 +7,7 @@ namespace TeEFusion.Service.Jobs;
 public sealed record JobEvent(long Id, string Type, JobEventData Data)
 {
     /// <summary>True for the event that ends the stream.</summary>
-    public bool IsFinal => Data.State is JobState.Succeeded or JobState.Failed or JobState.Canceled;
+    public bool IsFinal => Data.State.IsFinal();
 }
 
 /// <summary>The payload of a <see cref="JobEvent"/>.</summary>

@@ -10,7 +10,6 @@ using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Security;
 using TeEFusion.Service.Telemetry;
-using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Jobs;
 
@@ -21,8 +20,7 @@ namespace TeEFusion.Service.Jobs;
 /// </summary>
 public sealed class JobSubmitter(
     ModelHost model,
-    JobStore store,
-    GenerationQueue queue,
+    IJobStore store,
     ServiceHealth health,
     IOptions<LimitsOptions> limits,
     IOptions<WorkerOptions> worker,
@@ -35,7 +33,7 @@ public sealed class JobSubmitter(
     private const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>Submits a request; <paramref name="route"/> names the endpoint, so that one key used on both endpoints makes two jobs.</summary>
-    public Submission Submit(HttpContext http, ImageGenerationRequest request, string route)
+    public async Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route)
     {
         if (health.Draining) return Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.");
         if (model.Pipeline is not { } pipeline)
@@ -52,34 +50,33 @@ public sealed class JobSubmitter(
         var now = time.GetUtcNow();
         var timeout = now.AddSeconds(worker.Value.JobTimeoutSeconds);
         var clientDeadline = cancelAfter is { } seconds ? now.AddSeconds(seconds) : (DateTimeOffset?)null;
-        var creation = store.Create(key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route), () =>
-            new Job("job_" + Guid.CreateVersion7().ToString("N"), spec, now, pipeline.ModelId, pipeline.ModelVersion)
-            {
-                Deadline = clientDeadline < timeout ? clientDeadline : timeout,
-                DeadlineFromClient = clientDeadline < timeout,
-            });
-        switch (creation.Outcome)
+        var job = new Job("job_" + Guid.CreateVersion7().ToString("N"), spec, now, pipeline.ModelId, pipeline.ModelVersion)
         {
-            case JobCreationOutcome.KeyReused:
+            Deadline = clientDeadline < timeout ? clientDeadline : timeout,
+            DeadlineFromClient = clientDeadline < timeout,
+        };
+        JobSubmitResult result;
+        using (ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id))
+        {
+            result = await store.SubmitAsync(job, key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route),
+                http.RequestAborted);
+        }
+        switch (result.Outcome)
+        {
+            case JobSubmitOutcome.KeyReused:
                 return Refuse(http, StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
                     $"The {IdempotencyKeyHeader} '{key}' was already used with a different request body.");
-            case JobCreationOutcome.Existing:
-                return new Submission(creation.Job, true, null, null);
+            case JobSubmitOutcome.Existing:
+                return new Submission(result.Job, true, null, null);
+            case JobSubmitOutcome.QueueFull:
+                return health.Draining
+                    ? Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.")
+                    : Refuse(http, StatusCodes.Status429TooManyRequests, "Queue full",
+                        $"All {store.Capacity} queue places are taken; retry after {queueOptions.Value.RetryAfterSeconds} s.");
         }
-
-        var job = creation.Job!;
-        using var activity = ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id);
-        if (!queue.TryEnqueue(job))
-        {
-            store.Remove(job.Id);
-            return health.Draining
-                ? Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.")
-                : Refuse(http, StatusCodes.Status429TooManyRequests, "Queue full",
-                    $"All {queue.Capacity} queue places are taken; retry after {queueOptions.Value.RetryAfterSeconds} s.");
-        }
-        logger.LogInformation("Job {JobId} queued: {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
-            spec.ImageCount, spec.Width, spec.Height, spec.Steps, spec.Seed);
-        return new Submission(job, false, null, null);
+        logger.LogInformation("Job {JobId} queued ({Provider}): {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
+            store.Provider, spec.ImageCount, spec.Width, spec.Height, spec.Steps, spec.Seed);
+        return new Submission(result.Job, false, null, null);
     }
 
     // Cancel-After: whole seconds from now after which the client no longer wants the result.

@@ -57,8 +57,15 @@ public sealed class GenerationQueue
     /// <summary>Stops accepting jobs (shutdown); what is queued stays readable.</summary>
     public void Close() => _channel.Writer.TryComplete();
 
+    /// <summary>Called after the worker took a job off the queue (a shared store's relay then claims the next one).</summary>
+    public Action? JobLeft { get; set; }
+
     /// <summary>Marks a job as taken off the queue by the worker.</summary>
-    internal void Left(Job job) => _waiting.TryRemove(job.Id, out _);
+    internal void Left(Job job)
+    {
+        _waiting.TryRemove(job.Id, out _);
+        JobLeft?.Invoke();
+    }
 
     private int Position(Job job) => _waiting.Values.Count(other => !other.IsFinished && other.Sequence < job.Sequence);
 }

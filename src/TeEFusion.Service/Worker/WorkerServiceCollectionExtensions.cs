@@ -10,14 +10,14 @@ namespace TeEFusion.Service.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the job store, the submitter, the queue, the device worker and its circuit breaker. Needs the host's options
-    /// (Queue, Batching, Worker), <see cref="ServiceHealth"/>, ModelHost and ServiceTelemetry.
+    /// Registers the job stores (<see cref="JobStoreServiceCollectionExtensions.AddJobStores"/>), the submitter, the queue, the device worker and its circuit breaker. Needs the host's options
+    /// (Queue, Batching, Worker, Jobs, Redis), <see cref="ServiceHealth"/>, ModelHost and ServiceTelemetry.
     /// </summary>
     public static IServiceCollection AddGenerationWorker(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<JobStore>();
         services.AddSingleton<GenerationQueue>();
+        services.AddJobStores();
         services.AddSingleton<DeviceFaultHook>();
         services.AddSingleton<JobSubmitter>();
         services.AddResiliencePipeline(DeviceWorker.ResiliencePipelineName, (builder, context) =>

@@ -3,17 +3,27 @@ using TeEFusion.Service.Tests.Fixtures;
 
 namespace TeEFusion.Service.Tests.Endpoints;
 
-/// <summary>The tiny model folder and one service over it with default settings, shared by a test class.</summary>
-public sealed class RunningService : IDisposable
+/// <summary>
+/// The tiny model folder and one service over it with default settings, shared by a test class; given a
+/// <see cref="RedisServer"/>, the service keeps its jobs there (and the server is disposed with it).
+/// </summary>
+public class RunningService : IDisposable
 {
-    public RunningService()
+    public RunningService() : this(null)
     {
-        Factory = new ServiceFactory(Model.Path);
+    }
+
+    protected RunningService(RedisServer? redis)
+    {
+        Redis = redis;
+        Factory = new ServiceFactory(Model.Path, redis?.ReplicaSettings("contract").ToDictionary(s => s.Key, s => s.Value));
         Client = Factory.CreateClient();
         Assert.Equal(ModelHostState.Ready, Factory.WaitForModelAsync().GetAwaiter().GetResult());
     }
 
     public TinyModelFolder Model { get; } = new();
+
+    public RedisServer? Redis { get; }
 
     public ServiceFactory Factory { get; }
 
@@ -24,5 +34,7 @@ public sealed class RunningService : IDisposable
         Client.Dispose();
         Factory.Dispose();
         Model.Dispose();
+        Redis?.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

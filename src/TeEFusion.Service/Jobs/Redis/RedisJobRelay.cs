@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TeEFusion.Service.Health;
+using TeEFusion.Service.Models;
+using TeEFusion.Service.Options;
+using TeEFusion.Service.Worker;
+
+namespace TeEFusion.Service.Jobs.Redis;
+
+/// <summary>
+/// Connects this replica's device worker to the shared Redis queue (only when Jobs:Provider is Redis). It claims a job
+/// whenever the replica's local <see cref="GenerationQueue"/> is empty (so each replica holds at most one claimed job
+/// beyond those it runs, and continuous batching still happens over the jobs it claimed), renews the leases of what it
+/// holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
+/// to the local jobs, and writes each local transition back to Redis in order. On shutdown, jobs the worker gives up
+/// (still queued, or past the drain timeout) go back to the shared queue for another replica instead of being canceled.
+/// Registered before the <see cref="DeviceWorker"/>, so it stops after the worker has drained.
+/// </summary>
+public sealed class RedisJobRelay(
+    RedisConnection connection,
+    RedisNotifications notifications,
+    RedisJobLeases leases,
+    GenerationQueue queue,
+    ModelHost model,
+    ServiceHealth health,
+    IHostApplicationLifetime lifetime,
+    IOptions<JobsOptions> jobs,
+    IOptions<RedisOptions> redis,
+    TimeProvider time,
+    ILogger<RedisJobRelay> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, Claim> _held = new(StringComparer.Ordinal);
+    private readonly Channel<Transition> _writes = Channel.CreateUnbounded<Transition>(new UnboundedChannelOptions { SingleReader = true });
+    // Never disposed: the host may stop this service after disposing it, and a source without a timer holds nothing.
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _replica = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly TimeSpan _renewInterval = TimeSpan.FromSeconds(redis.Value.VisibilityTimeoutSeconds / 3.0);
+    private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(redis.Value.PollMilliseconds);
+    private Task _claiming = Task.CompletedTask;
+    private Task _renewing = Task.CompletedTask;
+    private Task _writing = Task.CompletedTask;
+    private int _pending;
+    private int _stopped;
+
+    /// <summary>Jobs this replica has claimed and not yet finished or given back.</summary>
+    public int Held => _held.Count;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (jobs.Value.Provider != JobsProvider.Redis) return Task.CompletedTask;
+        health.JobStore = connection.Check;
+        health.QueueDepth = () => Volatile.Read(ref _pending);
+        notifications.CancelRequested = CancelLocal;
+        queue.JobLeft = notifications.SignalWork;
+        var claiming = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, lifetime.ApplicationStopping);
+        _claiming = Task.Run(() => ClaimLoopAsync(claiming.Token), CancellationToken.None);
+        _renewing = Task.Run(() => RenewLoopAsync(_stop.Token), CancellationToken.None);
+        _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        logger.LogInformation("Jobs are shared through Redis at {Endpoint} (replica {Replica})", connection.Endpoint, _replica);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // A host may be stopped and then disposed (which stops it again).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        // The worker has drained: flush its last transitions (give-backs among them), then stop renewing.
+        _writes.Writer.TryComplete();
+        await Task.WhenAny(_writing, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_claiming, _renewing).ConfigureAwait(false);
+    }
+
+    private bool CanTakeWork() =>
+        model.Pipeline is not null && health.WorkerStatus == WorkerStatus.Running && !health.Draining && queue.Depth == 0;
+
+    private async Task ClaimLoopAsync(CancellationToken stopping)
+    {
+        await notifications.EnsureSubscribedAsync().ConfigureAwait(false);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (CanTakeWork() && await ClaimAsync(stopping).ConfigureAwait(false)) continue;
+                await notifications.WaitForWorkAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Claiming work from Redis failed; trying again: {Message}", ex.Message);
+                await Pause(stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> ClaimAsync(CancellationToken stopping)
+    {
+        var token = $"{_replica}:{Guid.NewGuid():N}";
+        if (await leases.ClaimAsync(token, stopping).ConfigureAwait(false) is not { } fields) return false;
+        var claim = new Claim(this, token);
+        var job = RedisJobFields.LocalJob(fields, claim);
+        claim.Job = job;
+        _held[token] = claim;
+        if (queue.TryEnqueue(job))
+        {
+            logger.LogInformation("Job {JobId} claimed from Redis", job.Id);
+            return true;
+        }
+        // The worker closed its queue (shutdown): the job goes straight back.
+        _held.TryRemove(token, out _);
+        await leases.ReleaseAsync(job.Id, token, CancellationToken.None).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task RenewLoopAsync(CancellationToken stopping)
+    {
+        await notifications.EnsureSubscribedAsync().ConfigureAwait(false);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var held = _held.Values.Select(c => (c.Job.Id, c.Token)).ToList();
+                foreach (var notice in await leases.RenewAsync(held, stopping).ConfigureAwait(false))
+                {
+                    if (notice.Lost) logger.LogWarning("Lost the lease of job {JobId}; another replica runs it now", notice.JobId);
+                    CancelLocal(notice.JobId, notice.Lost ? "This replica lost the job's lease; another replica runs it." : notice.CancelReason);
+                }
+                if (await leases.RequeueExpiredAsync(stopping).ConfigureAwait(false) is var requeued and > 0)
+                    logger.LogWarning("Re-queued {Jobs} job(s) whose replica stopped renewing its lease", requeued);
+                Volatile.Write(ref _pending, (int)await leases.PendingAsync(stopping).ConfigureAwait(false));
+                await Task.Delay(_renewInterval, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Renewing job leases in Redis failed; trying again: {Message}", ex.Message);
+                await Pause(stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await foreach (var transition in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await WriteAsync(transition).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Its lease runs out unrenewed only if the replica dies; until then the next transition may still land.
+                logger.LogError(ex, "Writing job {JobId}'s {State} to Redis failed", transition.Snapshot.Id, transition.Snapshot.State);
+            }
+        }
+    }
+
+    private async Task WriteAsync(Transition transition)
+    {
+        var (claim, snapshot, entry) = (transition.Claim, transition.Snapshot, transition.Entry);
+        if (snapshot.State == JobState.Canceled && snapshot.Error is DeviceWorker.ShutdownQueuedReason or DeviceWorker.ShutdownRunningReason)
+        {
+            _held.TryRemove(claim.Token, out _);
+            if (await leases.ReleaseAsync(snapshot.Id, claim.Token, CancellationToken.None).ConfigureAwait(false))
+                logger.LogInformation("Job {JobId} given back to the shared queue (this replica is stopping)", snapshot.Id);
+            return;
+        }
+        var images = snapshot.State == JobState.Succeeded ? claim.Job.Images : [];
+        var applied = await leases.UpdateAsync(claim.Token, snapshot, entry, images, CancellationToken.None).ConfigureAwait(false);
+        if (applied && !snapshot.State.IsFinal()) return;
+        _held.TryRemove(claim.Token, out _);
+        if (!applied && !snapshot.State.IsFinal())
+            claim.Job.RequestCancel("This replica lost the job's lease; another replica runs it.", time.GetUtcNow());
+    }
+
+    private void CancelLocal(string jobId, string reason)
+    {
+        foreach (var claim in _held.Values.Where(c => c.Job.Id == jobId)) claim.Job.RequestCancel(reason, time.GetUtcNow());
+    }
+
+    private async Task Pause(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(_poll, time, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends.
+        }
+    }
+
+    private sealed record Transition(Claim Claim, JobSnapshot Snapshot, JobEvent? Entry);
+
+    // One claim of one job: its lease token, and the listener that queues the local job's transitions for writing.
+    private sealed class Claim(RedisJobRelay relay, string token) : IJobListener
+    {
+        public string Token => token;
+
+        public Job Job { get; set; } = null!;
+
+        public void OnTransition(Job job, JobSnapshot snapshot, JobEvent? entry) =>
+            relay._writes.Writer.TryWrite(new Transition(this, snapshot, entry));
+    }
+}

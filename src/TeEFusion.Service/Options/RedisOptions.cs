@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TeEFusion.Service.Options;
+
+/// <summary>The shared job store when Jobs:Provider is Redis (section "Redis"); ignored otherwise.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. "redis:6379,password=…,ssl=true". Required for the Redis provider.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Prefix of every key and channel, so that several deployments can share one Redis.</summary>
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string KeyPrefix { get; set; } = "teefusion";
+
+    /// <summary>
+    /// A job claimed by a replica that stops renewing its lease (crashed, partitioned) goes back to the queue this long
+    /// after the last renewal. Replicas renew every third of it.
+    /// </summary>
+    [Range(1, 3600)]
+    public int VisibilityTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How often an idle replica looks for queued work and a waiting reader re-reads a job when no notification came
+    /// (notifications are pub/sub, which Redis does not guarantee; this bounds the delay when one is lost).
+    /// </summary>
+    [Range(10, 60_000)]
+    public int PollMilliseconds { get; set; } = 500;
+
+    /// <summary>Retries of a command that failed on a connection fault or timeout, before the request gets 503.</summary>
+    [Range(0, 10)]
+    public int Retries { get; set; } = 3;
+}

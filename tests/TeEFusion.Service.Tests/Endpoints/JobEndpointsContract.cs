@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using TeEFusion.Service.Tests.Fixtures;
+
+namespace TeEFusion.Service.Tests.Endpoints;
+
+/// <summary>
+/// The job API's contract, the same for every job store: each provider's test class derives from this one with its own
+/// running service, so every fact here runs against the in-process store and against Redis.
+/// </summary>
+public abstract class JobEndpointsContract(RunningService service)
+{
+    private HttpClient Client => service.Client;
+
+    [Fact]
+    public async Task Create_answers_202_with_location_then_the_job_succeeds_with_image_links()
+    {
+        var response = await Client.PostAsJsonAsync("/v1/jobs", JobApi.Body(seed: 21, steps: 3));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var created = await JobApi.JsonAsync(response);
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Equal($"http://localhost/v1/jobs/{id}", response.Headers.Location?.ToString());
+        Assert.Equal(3, created.GetProperty("total_steps").GetInt32());
+        Assert.Equal(21, created.GetProperty("input").GetProperty("seed").GetInt64());
+
+        var done = await JobApi.WaitForStateAsync(Client, id, "succeeded");
+        Assert.Equal(3, done.GetProperty("step").GetInt32());
+        Assert.True(done.GetProperty("timings").GetProperty("running_ms").GetDouble() > 0);
+        Assert.Equal(TinyModelFolder.FolderName, done.GetProperty("model").GetProperty("id").GetString());
+        var link = done.GetProperty("images")[0].GetString()!;
+        var png = await Client.GetAsync(link);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        JobApi.AssertPng(await png.Content.ReadAsByteArrayAsync(), 32, 32);
+        await ProblemAssert.IsProblemAsync(await Client.GetAsync($"/v1/jobs/{id}/images/1"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await Client.DeleteAsync($"/v1/jobs/{id}"), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Unknown_job_is_404_problem_on_every_route()
+    {
+        await ProblemAssert.IsProblemAsync(await Client.GetAsync("/v1/jobs/job_nope"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await Client.GetAsync("/v1/jobs/job_nope/events"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await Client.GetAsync("/v1/jobs/job_nope/images/0"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await Client.DeleteAsync("/v1/jobs/job_nope"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Prefer_wait_answers_200_with_the_finished_job()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(JobApi.Body(steps: 2)) };
+        request.Headers.Add("Prefer", "wait=30");
+
+        var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("wait=30", response.Headers.GetValues("Preference-Applied").Single());
+        Assert.Equal("succeeded", (await JobApi.JsonAsync(response)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Events_stream_queued_progress_per_step_and_succeeded_and_resume_after_Last_Event_ID()
+    {
+        var id = (await JobApi.CreateJobAsync(Client, JobApi.Body(steps: 3, seed: 5))).GetProperty("id").GetString()!;
+
+        var events = await ReadEventsAsync(id, lastEventId: null);
+
+        Assert.Equal(["queued", "progress", "progress", "progress", "succeeded"], events.Select(e => e.EventType));
+        Assert.Equal(["1", "2", "3", "4", "5"], events.Select(e => e.EventId));
+        Assert.Equal([1, 2, 3], events.Where(e => e.EventType == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("step").GetInt32()));
+        Assert.Equal("succeeded", JsonDocument.Parse(events[^1].Data).RootElement.GetProperty("state").GetString());
+
+        var resumed = await ReadEventsAsync(id, lastEventId: "3");
+        Assert.Equal(["4", "5"], resumed.Select(e => e.EventId));
+        Assert.Equal(events[^1].Data, resumed[^1].Data);
+    }
+
+    [Fact]
+    public async Task Idempotency_key_returns_the_same_job_and_refuses_a_different_body()
+    {
+        async Task<HttpResponseMessage> Post(object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "retry-me-1");
+            return await Client.SendAsync(request);
+        }
+
+        var first = await JobApi.JsonAsync(await Post(JobApi.Body(seed: 77)));
+        var again = await Post(JobApi.Body(seed: 77));
+        var other = await Post(JobApi.Body(seed: 78));
+
+        Assert.Equal(first.GetProperty("id").GetString(), (await JobApi.JsonAsync(again)).GetProperty("id").GetString());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        var problem = await ProblemAssert.IsProblemAsync(other, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("retry-me-1", problem.GetProperty("detail").GetString());
+        await JobApi.WaitForStateAsync(Client, first.GetProperty("id").GetString()!, "succeeded");
+    }
+
+    [Fact]
+    public async Task Malformed_Cancel_After_is_400_naming_the_header()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(JobApi.Body()) };
+        request.Headers.Add("Cancel-After", "soon");
+
+        var problem = await ProblemAssert.IsProblemAsync(await Client.SendAsync(request), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Cancel-After", out _));
+    }
+
+    [Fact]
+    public async Task Swagger_documents_the_generation_and_job_routes_with_their_error_responses()
+    {
+        var paths = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json")).RootElement.GetProperty("paths");
+
+        var generate = paths.GetProperty("/v1/images/generations").GetProperty("post");
+        foreach (var status in new[] { "200", "400", "401", "413", "429", "503" })
+            Assert.True(generate.GetProperty("responses").TryGetProperty(status, out _), $"generations lacks {status}");
+        Assert.True(generate.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        foreach (var status in new[] { "200", "202", "400", "429" })
+            Assert.True(paths.GetProperty("/v1/jobs").GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), $"jobs lacks {status}");
+        Assert.True(paths.GetProperty("/v1/jobs/{id}/events").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.True(paths.GetProperty("/v1/jobs/{id}/images/{index}").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("image/png", out _));
+        Assert.True(paths.GetProperty("/v1/jobs/{id}").TryGetProperty("delete", out _));
+    }
+
+    private async Task<List<SseItem<string>>> ReadEventsAsync(string id, string? lastEventId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/events");
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var timeout = new CancellationTokenSource(JobApi.Patience);
+        var items = new List<SseItem<string>>();
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(timeout.Token)).EnumerateAsync(timeout.Token))
+            items.Add(item);
+        return items;
+    }
+}
