@@ -18,7 +18,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             JobStoreUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, "Job store unavailable", unavailable.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The server failed to handle the request."),
         };
-        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+        // An unreachable job store is an outage readiness already reports, not a bug: one line, no stack.
+        if (exception is JobStoreUnavailableException) logger.LogWarning("{Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
+        else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
         else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
 
         http.Response.StatusCode = status;
