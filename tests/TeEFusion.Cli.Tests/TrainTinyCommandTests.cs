@@ -1,4 +1,5 @@
 using TeEFusion.Cli.Commands;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Shapes;
 using TeEFusion.Core.TinyShapes;
@@ -36,7 +37,7 @@ public sealed class TrainTinyCommandTests : IDisposable
             // The trained VAE carries its own measured latent scaling, not the random preset's SD3 constant.
             Assert.NotEqual(new AutoencoderKLConfig().ScalingFactor, student.Components.Vae.Config.ScalingFactor);
         }
-        using (var teacher = TeacherPipeline.Load(Path.Combine(output, TinyShapesTrainer.TeacherFolder)))
+        using (var teacher = TeacherPipeline.Load(Path.Combine(output, StudentModelFolder.TeacherFolder)))
             Assert.False(teacher.Components.FolderTxtAlignGuidance);
         Assert.Contains("## Training time", File.ReadAllText(Path.Combine(output, "README.md")));
 

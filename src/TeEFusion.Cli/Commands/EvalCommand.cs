@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
@@ -12,9 +13,6 @@ namespace TeEFusion.Cli.Commands;
 /// </summary>
 internal static class EvalCommand
 {
-    /// <summary>The teacher's folder inside a student's folder when --teacher is not given (the bundled model's layout).</summary>
-    public const string TeacherSubfolder = "teacher";
-
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a model (see `eval shapes`).");
@@ -26,7 +24,7 @@ internal static class EvalCommand
     {
         var d = new ShapeBenchOptions();
         var model = new Option<string?>("--model") { Description = "The student's diffusers folder (default: the bundled models/tiny-shapes)." };
-        var teacher = new Option<string?>("--teacher") { Description = $"The teacher's diffusers folder (default: MODEL/{TeacherSubfolder})." };
+        var teacher = new Option<string?>("--teacher") { Description = $"The teacher's diffusers folder (default: MODEL/{StudentModelFolder.TeacherFolder})." };
         var sampler = new Option<string>("--sampler")
         {
             Description = $"Which configuration to run: {string.Join(", ", ShapeBenchConfiguration.Names)}.",
@@ -72,7 +70,7 @@ internal static class EvalCommand
             };
             Validate(options);
             var student = ModelArgument.Resolve(args.Model, stderr);
-            var teacher = Path.GetFullPath(args.Teacher ?? Path.Combine(student, TeacherSubfolder));
+            var teacher = Path.GetFullPath(args.Teacher ?? Path.Combine(student, StudentModelFolder.TeacherFolder));
             if (options.Configurations.Any(c => !c.UsesStudent) && !Directory.Exists(teacher))
             {
                 throw new ModelFormatException(teacher,

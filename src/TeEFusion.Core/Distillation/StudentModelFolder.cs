@@ -10,6 +10,16 @@ public static class StudentModelFolder
     /// <summary>The folder's name inside a run folder.</summary>
     public const string DefaultName = "model";
 
+    /// <summary>Where a student folder may carry the complete folder of the teacher it was distilled from.</summary>
+    public const string TeacherFolder = "teacher";
+
+    /// <summary>The teacher folder to distil from when serving <paramref name="folder"/>: its <see cref="TeacherFolder"/> when that holds a model, else the folder itself.</summary>
+    public static string TeacherOf(string folder)
+    {
+        var teacher = Path.Combine(folder, TeacherFolder);
+        return File.Exists(Path.Combine(teacher, IO.ModelFolder.IndexFileName)) ? teacher : folder;
+    }
+
     /// <summary>Writes <paramref name="target"/> (replacing an older one) and returns it. Written under a temporary name and
     /// renamed, so that a half-copied folder is never loaded.</summary>
     /// <param name="teacherFolder">The teacher's diffusers folder.</param>

@@ -19,12 +19,9 @@ namespace TeEFusion.Core.TinyShapes;
 /// </summary>
 public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe recipe, Action<string> log)
 {
-    /// <summary>The teacher's diffusers folder inside a model folder made by this trainer.</summary>
-    public const string TeacherFolder = "teacher";
-
     private static readonly string[] Stages = ["init", "vae", "teacher", "student"];
 
-    private string TeacherDirectory => Path.Combine(workDirectory, TeacherFolder);
+    private string TeacherDirectory => Path.Combine(workDirectory, StudentModelFolder.TeacherFolder);
     private string StudentTransformer => Path.Combine(workDirectory, "student-transformer");
 
     /// <summary>Runs every unfinished stage, then assembles the model into <paramref name="outputDirectory"/> (replaced if present).</summary>
@@ -117,7 +114,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     private void Assemble(string outputDirectory)
     {
         StudentModelFolder.Write(TeacherDirectory, StudentTransformer, outputDirectory);
-        StudentModelFolder.Copy(TeacherDirectory, Path.Combine(outputDirectory, TeacherFolder));
+        StudentModelFolder.Copy(TeacherDirectory, Path.Combine(outputDirectory, StudentModelFolder.TeacherFolder));
         TinyShapesModelCard.Write(Path.Combine(outputDirectory, "README.md"), recipe, StageSeconds());
         log($"assembled {Path.GetFullPath(outputDirectory)}");
     }

@@ -79,7 +79,9 @@ public sealed class DistillationTrainer(
     {
         Release();
         _run = run;
-        var path = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
+        var served = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
+        // A served student that carries its teacher (the bundled model does) is distilled again from that teacher.
+        var path = StudentModelFolder.TeacherOf(served);
         logger.LogInformation("Distillation run {RunId}: loading the teacher from {ModelPath}", run.Id, path);
         _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
             model.Value.MaxSequenceLength);
