@@ -174,6 +174,6 @@ public static class ServiceBench
     }
 
     // Nearest rank: the smallest latency with at least p% of the requests at or below it.
-    private static double? Percentile(IReadOnlyList<double> sorted, int p) =>
+    internal static double? Percentile(IReadOnlyList<double> sorted, int p) =>
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -9,7 +9,8 @@ namespace TeEFusion.Cli.Commands;
 /// <summary>
 /// `teefusion bench transformer`: ms per sampler step for the student and the CFG teachers;
 /// `teefusion bench generate`: ms per image end to end, per phase, with memory;
-/// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory).
+/// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory);
+/// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
 /// </summary>
 internal static class BenchCommand
 {
@@ -19,6 +20,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Transformer());
         command.Subcommands.Add(Generate());
         command.Subcommands.Add(Service());
+        command.Subcommands.Add(BenchDistillLatencyCommand.Create());
         return command;
     }
 
@@ -49,58 +51,67 @@ internal static class BenchCommand
             preset, size, steps, concurrency, requests, warmup, cellSeconds, maxBatch, overheadRepeats, memoryPreset, memorySize, memorySteps,
             memoryConcurrency, memoryBaseline, memoryRequests, memorySeconds, serviceDll, output,
         };
-        command.SetAction(async (parse, cancel) =>
+        command.SetAction((parse, cancel) => RunServiceBenchAsync(async () =>
         {
-            try
+            var (width, height) = GenerateBenchSettings.ParseSize(parse.GetValue(size)!);
+            var (memoryWidth, memoryHeight) = GenerateBenchSettings.ParseSize(parse.GetValue(memorySize)!);
+            var settings = d with
             {
-                var (width, height) = GenerateBenchSettings.ParseSize(parse.GetValue(size)!);
-                var (memoryWidth, memoryHeight) = GenerateBenchSettings.ParseSize(parse.GetValue(memorySize)!);
-                var settings = d with
-                {
-                    Preset = parse.GetValue(preset)!,
-                    Width = width,
-                    Height = height,
-                    Steps = parse.GetValue(steps),
-                    Concurrency = ParseInts("--concurrency", parse.GetValue(concurrency)!),
-                    Requests = parse.GetValue(requests),
-                    Warmup = parse.GetValue(warmup),
-                    CellSeconds = parse.GetValue(cellSeconds),
-                    MaxBatchSize = parse.GetValue(maxBatch),
-                    OverheadRepeats = parse.GetValue(overheadRepeats),
-                    MemoryPreset = parse.GetValue(memoryPreset)!,
-                    MemoryWidth = memoryWidth,
-                    MemoryHeight = memoryHeight,
-                    MemorySteps = parse.GetValue(memorySteps),
-                    MemoryConcurrency = parse.GetValue(memoryConcurrency),
-                    MemoryBaseline = parse.GetValue(memoryBaseline),
-                    MemoryRequests = parse.GetValue(memoryRequests),
-                    MemorySeconds = parse.GetValue(memorySeconds),
-                    ServiceDll = parse.GetValue(serviceDll),
-                };
-                settings.Validate();
-                var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "service-cpu.json");
-                Console.Error.WriteLine($"Benchmarking the service ({settings.Preset} {width}x{height}, {settings.Steps} steps); results go to {jsonPath}.");
-                var report = await ServiceBench.RunAsync(settings, Console.Error.WriteLine, cancel);
-                Publish(report, jsonPath);
-                return 0;
-            }
-            catch (ArgumentException error)
-            {
-                Console.Error.WriteLine($"error: {error.Message}");
-                return 2;
-            }
-            catch (Exception error) when (error is InvalidOperationException or HttpRequestException or IOException)
-            {
-                Console.Error.WriteLine($"error: {error.Message}");
-                return 1;
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("canceled; the service was stopped and nothing was written.");
-                return 130;
-            }
-        });
+                Preset = parse.GetValue(preset)!,
+                Width = width,
+                Height = height,
+                Steps = parse.GetValue(steps),
+                Concurrency = ParseInts("--concurrency", parse.GetValue(concurrency)!),
+                Requests = parse.GetValue(requests),
+                Warmup = parse.GetValue(warmup),
+                CellSeconds = parse.GetValue(cellSeconds),
+                MaxBatchSize = parse.GetValue(maxBatch),
+                OverheadRepeats = parse.GetValue(overheadRepeats),
+                MemoryPreset = parse.GetValue(memoryPreset)!,
+                MemoryWidth = memoryWidth,
+                MemoryHeight = memoryHeight,
+                MemorySteps = parse.GetValue(memorySteps),
+                MemoryConcurrency = parse.GetValue(memoryConcurrency),
+                MemoryBaseline = parse.GetValue(memoryBaseline),
+                MemoryRequests = parse.GetValue(memoryRequests),
+                MemorySeconds = parse.GetValue(memorySeconds),
+                ServiceDll = parse.GetValue(serviceDll),
+            };
+            settings.Validate();
+            var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "service-cpu.json");
+            Console.Error.WriteLine($"Benchmarking the service ({settings.Preset} {width}x{height}, {settings.Steps} steps); results go to {jsonPath}.");
+            return (await ServiceBench.RunAsync(settings, Console.Error.WriteLine, cancel), jsonPath);
+        }, cancel));
         return command;
+    }
+
+    /// <summary>
+    /// Runs a benchmark of the real service (<paramref name="run"/> parses its options, runs it and says where its JSON
+    /// goes) and publishes the report: a bad option exits 2, a service that failed 1, a cancel 130 (nothing written).
+    /// </summary>
+    internal static async Task<int> RunServiceBenchAsync(Func<Task<(IBenchReport Report, string JsonPath)>> run, CancellationToken cancel)
+    {
+        try
+        {
+            var (report, jsonPath) = await run();
+            Publish(report, jsonPath);
+            return 0;
+        }
+        catch (ArgumentException error)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            return 2;
+        }
+        catch (Exception error) when (error is InvalidOperationException or HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("canceled; the service was stopped and nothing was written.");
+            return 130;
+        }
     }
 
     private static Command Generate()
@@ -248,7 +259,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Option<int> Int(string name, string description, int value) =>
+    internal static Option<int> Int(string name, string description, int value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };
 
     // Accepts both `--batch 1,4` and `--batch 1 4`.
@@ -265,7 +276,7 @@ internal static class BenchCommand
     private static string DeviceTag(string device) => device.Trim().ToLowerInvariant().Replace(":", "", StringComparison.Ordinal);
 
     // The table goes to stdout (for piping); the progress and the paths go to stderr.
-    private static void Publish(IBenchReport report, string jsonPath)
+    internal static void Publish(IBenchReport report, string jsonPath)
     {
         var markdownPath = report.Save(jsonPath);
         Console.WriteLine(report.ToMarkdown());
