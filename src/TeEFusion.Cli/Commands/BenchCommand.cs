@@ -11,6 +11,7 @@ namespace TeEFusion.Cli.Commands;
 /// `teefusion bench generate`: ms per image end to end, per phase, with memory;
 /// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory);
 /// `teefusion bench jobstore`: the Redis job store's cost per job vs in-process, one and two instances (BenchCommand.JobStore.cs).
+/// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
 /// </summary>
 internal static partial class BenchCommand
 {
@@ -21,6 +22,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(Generate());
         command.Subcommands.Add(Service());
         command.Subcommands.Add(JobStore());
+        command.Subcommands.Add(BenchDistillLatencyCommand.Create());
         return command;
     }
 
@@ -84,6 +86,7 @@ internal static partial class BenchCommand
         }, cancel));
         return command;
     }
+
 
     private static Command Generate()
     {
@@ -230,7 +233,7 @@ internal static partial class BenchCommand
         return command;
     }
 
-    private static Option<int> Int(string name, string description, int value) =>
+    internal static Option<int> Int(string name, string description, int value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };
 
     // Accepts both `--batch 1,4` and `--batch 1 4`.
@@ -247,7 +250,7 @@ internal static partial class BenchCommand
     private static string DeviceTag(string device) => device.Trim().ToLowerInvariant().Replace(":", "", StringComparison.Ordinal);
 
     // For the benchmarks that start services: a bad option exits 2, a service that fails 1, Ctrl+C 130 (its processes are stopped first).
-    private static async Task<int> RunWithChildProcessesAsync(Func<Task<(IBenchReport Report, string JsonPath)>> run, CancellationToken cancel)
+    internal static async Task<int> RunWithChildProcessesAsync(Func<Task<(IBenchReport Report, string JsonPath)>> run, CancellationToken cancel)
     {
         try
         {
@@ -273,7 +276,7 @@ internal static partial class BenchCommand
     }
 
     // The table goes to stdout (for piping); the progress and the paths go to stderr.
-    private static void Publish(IBenchReport report, string jsonPath)
+    internal static void Publish(IBenchReport report, string jsonPath)
     {
         var markdownPath = report.Save(jsonPath);
         Console.WriteLine(report.ToMarkdown());

@@ -21,6 +21,7 @@ public sealed class DistillationTrainer(
     ModelHost host,
     IOptions<ModelOptions> model,
     IOptions<DeviceOptions> device,
+    IOptions<DistillationOptions> options,
     TimeProvider time,
     ILogger<DistillationTrainer> logger) : IDisposable
 {
@@ -30,6 +31,7 @@ public sealed class DistillationTrainer(
     private TeEFusionDistiller? _distiller;
     private DistillationPrompts? _evalPrompts;
     private DistillationEvaluator? _evaluator;
+    private int _firstIteration;
 
     /// <summary>True when a run is waiting for its next iteration.</summary>
     public bool HasWork => runs.Active is not null;
@@ -55,6 +57,11 @@ public sealed class DistillationTrainer(
             var last = distiller.Iteration == distiller.Settings.Iterations;
             if (last || (interval > 0 && distiller.Iteration % interval == 0)) DistillationCheckpoint.Save(run.Directory, distiller);
             run.Progressed(distiller.Iteration, loss, clock.Elapsed);
+            if (OverBound(run, distiller) is { } overrun)
+            {
+                End(DistillationRunState.Failed, overrun);
+                return;
+            }
             var every = run.Plan.EvalInterval;
             if (last || (every > 0 && distiller.Iteration % every == 0)) Evaluate(run, distiller);
             if (last)
@@ -92,6 +99,7 @@ public sealed class DistillationTrainer(
             ? TeEFusionDistiller.Resume(run.Directory, _teacher.Transformer, _teacher.Scheduler, _prompts, settings)
             : new TeEFusionDistiller(_teacher.Transformer, _teacher.Scheduler, _prompts, settings);
         run.Started(time.GetUtcNow(), _distiller.Iteration, _distiller.LossHistory);
+        _firstIteration = _distiller.Iteration;
         if (run.Plan.EvalPrompts.Count > 0)
         {
             // Seed 0 and the middle of the g range: fixed, so that every evaluation of the run is comparable.
@@ -102,6 +110,19 @@ public sealed class DistillationTrainer(
         }
         logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _distiller.Iteration,
             settings.Iterations);
+    }
+
+    // Serving comes first: a run whose iterations keep jobs waiting longer than the configured bound is stopped (its
+    // checkpoints stay, so it can be resumed with a cheaper recipe or a larger bound).
+    private string? OverBound(DistillationRun run, TeEFusionDistiller distiller)
+    {
+        var bound = options.Value.MaxInferenceWaitMilliseconds;
+        if (bound == 0 || distiller.Iteration - _firstIteration < Math.Max(1, options.Value.BoundGraceIterations)) return null;
+        var average = run.Snapshot().IterationMs;
+        return average <= bound
+            ? null
+            : $"Iterations take {average:F0} ms on average, above Distillation:MaxInferenceWaitMilliseconds ({bound} ms), so inference jobs " +
+              "would wait that long; lower batch_size, steps or steps_per_trajectory, or raise the bound.";
     }
 
     private void Evaluate(DistillationRun run, TeEFusionDistiller distiller)

@@ -133,6 +133,19 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
     }
 
     [Fact]
+    public async Task A_run_slower_than_the_inference_wait_bound_is_failed_naming_the_bound()
+    {
+        await using var factory = Secured(model, ("Distillation:MaxInferenceWaitMilliseconds", "1"), ("Distillation:BoundGraceIterations", "1"));
+        var client = await AdminClientAsync(factory);
+        var id = (await StartAsync(client, Body(iterations: 100, checkpointInterval: 0))).GetProperty("id").GetString()!;
+
+        var run = await WaitForStateAsync(client, id, "failed");
+
+        Assert.Equal(1, run.GetProperty("iteration").GetInt32()); // Distillation:BoundGraceIterations of warm-up, then the check
+        Assert.Contains("above Distillation:MaxInferenceWaitMilliseconds (1 ms)", run.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Events_stream_progress_with_loss_then_the_end()
     {
         await using var factory = Secured(model);
