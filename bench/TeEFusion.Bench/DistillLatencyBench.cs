@@ -42,7 +42,7 @@ public static class DistillLatencyBench
             };
             using var service = await ServiceProcess.StartAsync(settings.ServiceDll!, configuration, TimeSpan.FromSeconds(settings.StartSeconds), cancel);
             log?.Invoke($"service pid {service.Id} ready at {service.Address} (bound {settings.BoundMilliseconds} ms)");
-            var load = new ServiceLoad(client, service.Address, settings.Prompt, settings.Width, settings.Height, settings.Steps, settings.Guidance);
+            var load = new ServiceLoad(client, [service.Address], settings.Prompt, settings.Width, settings.Height, settings.Steps, settings.Guidance);
             for (var i = 0; i < settings.Warmup; i++) await load.SendAsync(i, cancel);
 
             var idle = await PhaseAsync("idle", load, settings, log, cancel);
