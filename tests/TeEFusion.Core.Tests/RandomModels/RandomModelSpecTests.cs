@@ -131,7 +131,7 @@ public sealed class RandomModelSpecTests : IDisposable
     {
         Assert.False(RandomModelPresets.TryParse(name, out _));
         var error = Assert.Throws<ArgumentException>(() => RandomModelPresets.Parse(name));
-        Assert.Contains("tiny, small, sd3-medium", error.Message);
+        Assert.Contains("tiny, small, tiny-shapes, sd3-medium", error.Message);
     }
 
     private static void AssertKeys(string listFile, nn.Module module)
