@@ -67,8 +67,10 @@ internal sealed class ClipBpeVocabulary
         return new ClipBpeVocabulary(tokens, merges);
     }
 
-    // The byte symbols, then for each word the merges that join its letters left to right into one token (the last
-    // one carrying the end-of-word marker), so every listed word encodes as a single id.
+    // The byte symbols, then for each word the merges that make it one token. A word's segmentation is simulated with the
+    // merges so far (lowest rank first, as BPE applies them) and its first two pieces are joined until one is left. Merges
+    // are only appended, so an earlier word still meets its own, lower-ranked merges first and stays one token; writing
+    // each word's letters left to right instead lets another word's merge pre-empt them ("g r" of "green" in "background").
     public static ClipBpeVocabulary FromWords(IEnumerable<string> words)
     {
         var symbols = ByteSymbolsInClipOrder();
@@ -76,22 +78,47 @@ internal sealed class ClipBpeVocabulary
         tokens.AddRange(symbols.Select(s => s + EndOfWord));
         var known = tokens.ToHashSet(StringComparer.Ordinal);
         var merges = new List<(string, string)>();
+        var ranks = new Dictionary<(string, string), int>();
         foreach (var word in words)
         {
             if (word.Length == 0 || word.Any(c => !Letters.Contains(c)))
                 throw new ArgumentException($"vocabulary words must be lowercase ASCII letters; got '{word}'.", nameof(words));
-            for (var k = 1; k < word.Length; k++)
+            for (var pieces = Segment(word, ranks); pieces.Count > 1; pieces = Segment(word, ranks))
             {
-                var right = word[k] + (k == word.Length - 1 ? EndOfWord : "");
-                var joined = word[..k] + right;
-                if (!known.Add(joined)) continue;
-                merges.Add((word[..k], right));
-                tokens.Add(joined);
+                ranks[(pieces[0], pieces[1])] = merges.Count;
+                merges.Add((pieces[0], pieces[1]));
+                if (known.Add(pieces[0] + pieces[1])) tokens.Add(pieces[0] + pieces[1]);
             }
         }
         tokens.Add(StartToken);
         tokens.Add(EndToken);
         return new ClipBpeVocabulary(tokens, merges);
+    }
+
+    // CLIP's bpe(): the word's letters with the end-of-word marker on the last, then repeatedly the lowest-ranked
+    // adjacent pair merged wherever it occurs.
+    private static List<string> Segment(string word, Dictionary<(string, string), int> ranks)
+    {
+        var pieces = word.Select(c => c.ToString()).ToList();
+        pieces[^1] += EndOfWord;
+        while (pieces.Count > 1)
+        {
+            var (best, bestRank) = (-1, int.MaxValue);
+            for (var i = 0; i + 1 < pieces.Count; i++)
+            {
+                if (ranks.TryGetValue((pieces[i], pieces[i + 1]), out var rank) && rank < bestRank) (best, bestRank) = (i, rank);
+            }
+            if (best < 0) break;
+            var (left, right) = (pieces[best], pieces[best + 1]);
+            var merged = new List<string>(pieces.Count);
+            for (var i = 0; i < pieces.Count; i++)
+            {
+                if (i + 1 < pieces.Count && pieces[i] == left && pieces[i + 1] == right) merged.Add(left + pieces[++i]);
+                else merged.Add(pieces[i]);
+            }
+            pieces = merged;
+        }
+        return pieces;
     }
 
     // merges.txt as transformers reads it: a "#version" header line, then one "left right" pair per line.

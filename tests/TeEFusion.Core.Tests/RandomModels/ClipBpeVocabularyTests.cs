@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TeEFusion.Core.RandomModels;
+using TeEFusion.Core.Shapes;
 using TeEFusion.Core.Tokenizers;
 
 namespace TeEFusion.Core.Tests.RandomModels;
@@ -35,6 +36,19 @@ public sealed class ClipBpeVocabularyTests : IDisposable
         Assert.Equal(5, words.TokenCount);
         Assert.Equal(6, unknown.TokenCount);
         Assert.Throws<ArgumentException>(() => ClipBpeVocabulary.FromWords(["Red"]));
+    }
+
+    [Fact]
+    public void Every_shape_caption_is_one_token_per_word_even_where_words_share_letter_pairs()
+    {
+        var folder = Path.Combine(_root, "shapes");
+        TokenizerFolders.WriteClip(folder, ClipBpeVocabulary.FromWords(ShapeVocabulary.Words), ClipBpeVocabulary.EndToken, maxLength: 16);
+        var tokenizer = ClipTokenizer.FromFolder(folder);
+
+        // "green" before "background" once made "g r" pre-empt the merges of "background" (it took three tokens).
+        Assert.Equal(3, tokenizer.Encode("background").TokenCount);
+        Assert.All(ShapeAttributes.All, attributes =>
+            Assert.Equal(attributes.Caption.Split(' ').Length + 2, tokenizer.Encode(attributes.Caption).TokenCount));
     }
 
     [Theory]
