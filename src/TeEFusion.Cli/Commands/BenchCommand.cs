@@ -22,7 +22,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(Generate());
         command.Subcommands.Add(Service());
         command.Subcommands.Add(JobStore());
-        command.Subcommands.Add(BenchDistillLatencyCommand.Create());
+        command.Subcommands.Add(DistillLatency());
         return command;
     }
 

@@ -1,13 +1,12 @@
 using System.CommandLine;
 using TeEFusion.Bench;
-using static TeEFusion.Cli.Commands.BenchCommand;
 
 namespace TeEFusion.Cli.Commands;
 
-/// <summary>`teefusion bench distill-latency`: inference p50/p95 with and without an active distillation run (bench/README.md).</summary>
-internal static class BenchDistillLatencyCommand
+// `teefusion bench distill-latency`: inference p50/p95 with and without an active distillation run (bench/README.md).
+internal static partial class BenchCommand
 {
-    public static Command Create()
+    private static Command DistillLatency()
     {
         var d = new DistillLatencyBenchSettings();
         var preset = new Option<string>("--preset") { Description = "Random preset of the served model.", DefaultValueFactory = _ => d.Preset };
