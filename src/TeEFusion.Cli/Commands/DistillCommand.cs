@@ -75,9 +75,10 @@ internal static class DistillCommand
                                         + $"{settings.ComputeDType}, from iteration {distiller.Iteration}/{settings.Iterations}");
                 using var evaluation = held.Count > 0 ? new CliEvaluation(components, held, settings) : null;
                 evaluation?.Report(distiller);
+                var bar = ConsoleProgressBar.ForStandardError();
                 distiller.Run(run, p =>
                 {
-                    Console.Error.WriteLine($"iteration {p.Iteration}/{p.Iterations}  loss {p.Loss:G5}  lr {p.LearningRate:G3}");
+                    bar.Report("iteration", p.Iteration, p.Iterations, $"loss {p.Loss:G5}  lr {p.LearningRate:G3}");
                     if (p.Iteration == p.Iterations || (interval > 0 && p.Iteration % interval == 0)) evaluation?.Report(distiller);
                 }, cancellation: cancellation);
                 var final = Path.Combine(run, DistillationCheckpoint.TransformerFolder);
