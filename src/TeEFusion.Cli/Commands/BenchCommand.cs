@@ -250,7 +250,7 @@ internal static partial class BenchCommand
     private static string DeviceTag(string device) => device.Trim().ToLowerInvariant().Replace(":", "", StringComparison.Ordinal);
 
     // For the benchmarks that start services: a bad option exits 2, a service that fails 1, Ctrl+C 130 (its processes are stopped first).
-    internal static async Task<int> RunWithChildProcessesAsync(Func<Task<(IBenchReport Report, string JsonPath)>> run, CancellationToken cancel)
+    private static async Task<int> RunWithChildProcessesAsync(Func<Task<(IBenchReport Report, string JsonPath)>> run, CancellationToken cancel)
     {
         try
         {

@@ -51,7 +51,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
         }
     }
 
-    /// <summary>Seconds each finished stage took, in stage order (resumed stages count all their sessions' last one).</summary>
+    /// <summary>Seconds each finished stage took, in stage order; a stage resumed after an interruption counts only its last session.</summary>
     public IReadOnlyList<(string Stage, double Seconds)> StageSeconds() => Stages
         .Select(s => Path.Combine(workDirectory, s + ".done"))
         .Where(File.Exists)
