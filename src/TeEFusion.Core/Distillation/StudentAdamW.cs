@@ -43,18 +43,26 @@ internal sealed class StudentAdamW : IDisposable
         using var noGrad = no_grad();
         StepCount++;
         var (b1, b2) = (_settings.Beta1, _settings.Beta2);
-        var correction1 = 1 - Math.Pow(b1, StepCount);
-        var correction2Sqrt = Math.Sqrt(1 - Math.Pow(b2, StepCount));
+        // The scalars are made once and held until the loop ends: a Scalar converted implicitly for a single call can be
+        // finalized while the native call still reads it (seen as "toDouble: Expected false to be true" mid-training).
+        using var decay = (1 - lr * _settings.WeightDecay).ToScalar();
+        using var beta1 = b1.ToScalar();
+        using var oneMinusBeta1 = (1 - b1).ToScalar();
+        using var beta2 = b2.ToScalar();
+        using var oneMinusBeta2 = (1 - b2).ToScalar();
+        using var correction2Sqrt = Math.Sqrt(1 - Math.Pow(b2, StepCount)).ToScalar();
+        using var epsilon = _settings.Epsilon.ToScalar();
+        using var stepSize = (-lr / (1 - Math.Pow(b1, StepCount))).ToScalar();
         foreach (var (name, p) in _parameters)
         {
             using var scope = NewDisposeScope();
             var grad = p.grad;
             if (grad is null) continue;
-            p.mul_(1 - lr * _settings.WeightDecay);
-            _expAvg[name].mul_(b1).add_(grad, alpha: 1 - b1);
-            _expAvgSq[name].mul_(b2).addcmul_(grad, grad, value: 1 - b2);
-            var denom = _expAvgSq[name].sqrt().div_(correction2Sqrt).add_(_settings.Epsilon);
-            p.addcdiv_(_expAvg[name], denom, value: -lr / correction1);
+            if (_settings.WeightDecay != 0) p.mul_(decay);
+            _expAvg[name].mul_(beta1).add_(grad, alpha: oneMinusBeta1);
+            _expAvgSq[name].mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
+            var denom = _expAvgSq[name].sqrt().div_(correction2Sqrt).add_(epsilon);
+            p.addcdiv_(_expAvg[name], denom, value: stepSize);
         }
     }
 

@@ -28,14 +28,14 @@ public static class ShapeBenchReport
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"ShapeBench: {result.ImageSize}×{result.ImageSize}, {result.Steps} steps, guidance {result.Guidance:0.###}, " +
             $"{result.PromptsPerSplit} captions × {result.Seeds} seeds per split, batch {result.BatchSize}, {result.Compute}, {result.Threads} threads."));
         text.AppendLine();
-        text.AppendLine("| configuration | split | images | " + string.Join(" | ", ShapeBenchSplitResult.Attributes) + " | all correct | passes/image | ms/image |");
-        text.AppendLine("|---|---|--:|" + string.Concat(ShapeBenchSplitResult.Attributes.Select(_ => "--:|")) + "--:|--:|--:|");
+        text.AppendLine("| configuration | split | images | " + string.Join(" | ", ShapeBenchSplitResult.Attributes) + " | all correct | passes/image | ms/image | denoise ms/image |");
+        text.AppendLine("|---|---|--:|" + string.Concat(ShapeBenchSplitResult.Attributes.Select(_ => "--:|")) + "--:|--:|--:|--:|");
         foreach (var configuration in result.Configurations)
         foreach (var split in configuration.Splits)
         {
             var accuracy = ShapeBenchSplitResult.Attributes.Select(a => Percent(split.Accuracy[a]));
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {configuration.Label} | {split.Split} | {split.Images.Count} | {string.Join(" | ", accuracy)} | ") +
-                string.Create(CultureInfo.InvariantCulture, $"{Percent(split.AllCorrect)} | {split.PassesPerImage:0.#} | {split.MsPerImage:0.#} |"));
+                string.Create(CultureInfo.InvariantCulture, $"{Percent(split.AllCorrect)} | {split.PassesPerImage:0.#} | {split.MsPerImage:0.#} | {split.DenoiseMsPerImage:0.#} |"));
         }
         var comparisons = Comparisons(result).ToList();
         if (comparisons.Count > 0)
@@ -83,7 +83,8 @@ public static class ShapeBenchReport
             var parts = student.Splits.Select(s =>
             {
                 var t = teacher.Splits.Single(x => x.Split == s.Split);
-                return string.Create(CultureInfo.InvariantCulture, $"{s.Split}: all correct {(s.AllCorrect - t.AllCorrect) * 100:+0.0;-0.0;0.0} points, wall time {s.MsPerImage / t.MsPerImage:0.00}×");
+                return string.Create(CultureInfo.InvariantCulture, $"{s.Split}: all correct {(s.AllCorrect - t.AllCorrect) * 100:+0.0;-0.0;0.0} points, wall time {s.MsPerImage / t.MsPerImage:0.00}×, " +
+                    $"denoising time {s.DenoiseMsPerImage / t.DenoiseMsPerImage:0.00}×");
             });
             yield return $"student vs {teacher.Label}: {string.Join("; ", parts)}.";
         }

@@ -7,9 +7,10 @@ namespace TeEFusion.Core.Shapes;
 /// <param name="NoObject">Images where the detector found no object.</param>
 /// <param name="PassesPerImage">Transformer passes per image (one batch row of one forward = 1), as the sampler counted them.</param>
 /// <param name="MsPerImage">Wall time of the timed Generate calls over the images they made (loading and warm-up excluded).</param>
+/// <param name="DenoiseMsPerImage">The part of <paramref name="MsPerImage"/> spent in the sampler's denoising loop, the part guidance distillation cuts.</param>
 /// <param name="Images">Every image, in generation order.</param>
 public sealed record ShapeBenchSplitResult(string Split, IReadOnlyDictionary<string, double> Accuracy, double AllCorrect, int NoObject,
-    double PassesPerImage, double MsPerImage, IReadOnlyList<ShapeBenchImage> Images)
+    double PassesPerImage, double MsPerImage, double DenoiseMsPerImage, IReadOnlyList<ShapeBenchImage> Images)
 {
     /// <summary>The attributes scored, as <see cref="ShapeAttributes.Mismatches"/> names them.</summary>
     public static IReadOnlyList<string> Attributes { get; } = ["background", "color", "shape", "position", "size"];
@@ -17,12 +18,15 @@ public sealed record ShapeBenchSplitResult(string Split, IReadOnlyDictionary<str
     /// <summary>The name a split has in results: "seen" or "held-out".</summary>
     public static string NameOf(ShapeSplit split) => split == ShapeSplit.Seen ? "seen" : "held-out";
 
-    /// <summary>Scores <paramref name="images"/> made with <paramref name="passes"/> model passes in all in <paramref name="wallMs"/>.</summary>
-    public static ShapeBenchSplitResult Score(ShapeSplit split, IReadOnlyList<ShapeBenchImage> images, long passes, double wallMs)
+    /// <summary>
+    /// Scores <paramref name="images"/> made with <paramref name="passes"/> model passes in all in <paramref name="wallMs"/>,
+    /// <paramref name="denoiseMs"/> of it denoising.
+    /// </summary>
+    public static ShapeBenchSplitResult Score(ShapeSplit split, IReadOnlyList<ShapeBenchImage> images, long passes, double wallMs, double denoiseMs)
     {
         if (images.Count == 0) throw new ArgumentException("A split needs at least one image.", nameof(images));
         var accuracy = Attributes.ToDictionary(a => a, a => images.Count(i => !i.Wrong.Contains(a)) / (double)images.Count);
         return new ShapeBenchSplitResult(NameOf(split), accuracy, images.Count(i => i.Wrong.Count == 0) / (double)images.Count,
-            images.Count(i => i.Detected is null), passes / (double)images.Count, wallMs / images.Count, images);
+            images.Count(i => i.Detected is null), passes / (double)images.Count, wallMs / images.Count, denoiseMs / images.Count, images);
     }
 }

@@ -29,7 +29,7 @@ internal static class TinyShapesModelCard
         text.AppendLine("- **Text encoders**: two CLIP-architecture encoders (hidden 32, 2 layers) with a tokenizer whose vocabulary holds each");
         text.AppendLine($"  caption word as one token, at most {Shapes.ShapeVocabulary.MaxTokens} tokens; randomly initialised and frozen (SD3's encoders are frozen too; no T5).");
         text.AppendLine($"- **VAE**: `AutoencoderKL` [16, 32, 64], 4× down-sampling, 4 latent channels; {recipe.VaeSteps} AdamW steps of {recipe.VaeBatch} scenes,");
-        text.AppendLine($"  MSE with object pixels weighted {recipe.VaeObjectWeight.ToString(inv)}× + {recipe.VaeKlWeight.ToString(inv)}·KL, cosine learning rate;");
+        text.AppendLine($"  MSE with the object's pixels and those within 2 pixels of it weighted {recipe.VaeObjectWeight.ToString(inv)}× + {recipe.VaeKlWeight.ToString(inv)}·KL, cosine learning rate;");
         text.AppendLine($"  shift/scaling factors measured on {recipe.LatentStatisticsScenes} scenes.");
         text.AppendLine($"- **Teacher**: `SD3Transformer2DModel` (6 joint blocks, 4 heads × 32, patch 2) trained with SD3's rectified-flow loss");
         text.AppendLine($"  (logit-normal σ) on {recipe.ScenesPerCombination} jittered scenes per seen combination, {recipe.TeacherSteps} steps of {recipe.TeacherBatch},");

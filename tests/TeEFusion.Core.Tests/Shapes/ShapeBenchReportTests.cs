@@ -15,12 +15,12 @@ public sealed class ShapeBenchReportTests : IDisposable
         var markdown = ShapeBenchReport.ToMarkdown(Result());
 
         var rows = markdown.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToList();
-        Assert.Equal("| configuration | split | images | background | color | shape | position | size | all correct | passes/image | ms/image |", rows[0]);
+        Assert.Equal("| configuration | split | images | background | color | shape | position | size | all correct | passes/image | ms/image | denoise ms/image |", rows[0]);
         Assert.Equal(5, rows.Count);
-        Assert.Contains("| teacher euler-cfg | seen | 4 | 100.0% | 75.0% | 100.0% | 100.0% | 100.0% | 75.0% | 56 | 200 |", rows);
-        Assert.Contains("| student | held-out | 4 | 100.0% | 100.0% | 50.0% | 100.0% | 100.0% | 50.0% | 28 | 100.5 |", rows);
+        Assert.Contains("| teacher euler-cfg | seen | 4 | 100.0% | 75.0% | 100.0% | 100.0% | 100.0% | 75.0% | 56 | 200 | 160 |", rows);
+        Assert.Contains("| student | held-out | 4 | 100.0% | 100.0% | 50.0% | 100.0% | 100.0% | 50.0% | 28 | 100.5 | 60.5 |", rows);
         Assert.Contains("28 steps, guidance 5", markdown);
-        Assert.Contains("- student vs teacher euler-cfg: seen: all correct -25.0 points, wall time 0.50×; held-out: all correct -25.0 points, wall time 0.50×.", markdown);
+        Assert.Contains("- student vs teacher euler-cfg: seen: all correct -25.0 points, wall time 0.50×, denoising time 0.38×; held-out: all correct -25.0 points, wall time 0.50×, denoising time 0.38×.", markdown);
         Assert.Contains("- a note", markdown);
     }
 
@@ -80,7 +80,8 @@ public sealed class ShapeBenchReportTests : IDisposable
         Assert.Equal("<!-- shapebench:begin -->\nsecond\n<!-- shapebench:end -->\nkept\n", File.ReadAllText(readme));
     }
 
-    // Four images per split; the teacher reads one colour wrong on seen and held-out, the student two shapes.
+    // Four images per split; the teacher reads one colour wrong on seen and held-out, the student two shapes. Every
+    // configuration spends 40 ms per image outside denoising.
     private static ShapeBenchResult Result()
     {
         static ShapeBenchSplitResult Split(ShapeSplit split, string wrong, int wrongCount, int passes, double ms)
@@ -88,7 +89,7 @@ public sealed class ShapeBenchReportTests : IDisposable
             var images = Enumerable.Range(0, 4)
                 .Select(i => new ShapeBenchImage($"prompt {i}", i, $"detected {i}", i < wrongCount ? [wrong] : []))
                 .ToList();
-            return ShapeBenchSplitResult.Score(split, images, passes * 4L, ms * 4);
+            return ShapeBenchSplitResult.Score(split, images, passes * 4L, ms * 4, (ms - 40) * 4);
         }
         var teacher = new ShapeBenchConfigurationResult("euler-cfg", "teacher euler-cfg", "teacher", "euler-cfg", 5.0,
             [Split(ShapeSplit.Seen, "color", 1, 56, 200), Split(ShapeSplit.HeldOut, "color", 1, 56, 201)]);

@@ -75,6 +75,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
                 Assert.Equal(prompts.Select(p => (p.Caption, p.Seed)), split.Images.Select(i => (i.Prompt, i.Seed)));
                 Assert.Equal(expectedPasses[configuration.Name], split.PassesPerImage);
                 Assert.True(split.MsPerImage > 0, $"{configuration.Name} {split.Split}: {split.MsPerImage} ms/image");
+                Assert.InRange(split.DenoiseMsPerImage, double.Epsilon, split.MsPerImage);
                 AssertScoresMatchImages(split);
             }
         }
