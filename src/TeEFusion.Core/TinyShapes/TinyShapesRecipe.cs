@@ -33,7 +33,7 @@ public sealed record TinyShapesRecipe
     /// <summary>Seen combinations trained on (evenly spaced); null for all of them.</summary>
     public int? Combinations { get; init; }
 
-    public int TeacherSteps { get; init; } = 7000;
+    public int TeacherSteps { get; init; } = 10000;
     public int TeacherBatch { get; init; } = 32;
     public double TeacherLearningRate { get; init; } = 8e-4;
     public int TeacherWarmup { get; init; } = 200;
