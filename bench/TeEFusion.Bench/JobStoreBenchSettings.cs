@@ -1,4 +1,3 @@
-using TeEFusion.Core.RandomModels;
 using static TeEFusion.Bench.OptionErrors;
 
 namespace TeEFusion.Bench;
@@ -8,15 +7,16 @@ namespace TeEFusion.Bench;
 /// and the Redis job store (one instance, then two sharing one Redis), with a model so small that a job costs little
 /// more than its trip through the store. The defaults take about 2 minutes on 2 idle cores.
 /// </summary>
-public sealed record JobStoreBenchSettings
+public sealed record JobStoreBenchSettings : ServiceRequestBenchSettings
 {
-    public string Preset { get; init; } = "tiny";
-    public int Width { get; init; } = 16;
-    public int Height { get; init; } = 16;
-    public int Steps { get; init; } = 1;
-    public double Guidance { get; init; } = 5.0;
-    public long Seed { get; init; }
-    public string Prompt { get; init; } = "a red fox";
+    // The smallest request the service takes, so that what is timed is mostly the job's trip through the store.
+    public JobStoreBenchSettings()
+    {
+        Width = 16;
+        Height = 16;
+        Steps = 1;
+        Prompt = "a red fox";
+    }
 
     /// <summary>Concurrent clients per cell; 1 gives the per-job latency, more give throughput.</summary>
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 8];
@@ -29,29 +29,19 @@ public sealed record JobStoreBenchSettings
 
     public int CellSeconds { get; init; } = 120;
 
-    public int StartSeconds { get; init; } = 120;
-
     /// <summary>An existing Redis (host:port[,options]) to use; null starts a throwaway <see cref="RedisProcess"/>.</summary>
     public string? Redis { get; init; }
 
     /// <summary>The redis-server executable started when <see cref="Redis"/> is null.</summary>
     public string RedisServer { get; init; } = "redis-server";
 
-    /// <summary>TeEFusion.Service.dll to run; null means the one built next to this repository's bench project.</summary>
-    public string? ServiceDll { get; init; }
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the option, before anything is started or written.</summary>
     public void Validate()
     {
-        if (!RandomModelPresets.TryParse(Preset, out _))
-            throw new ArgumentException($"--preset: unknown preset '{Preset}'; expected one of {string.Join(", ", RandomModelPresets.Names)}.");
-        AtLeast("--size (width)", Width, 16);
-        AtLeast("--size (height)", Height, 16);
-        AtLeast("--steps", Steps, 1);
+        ValidateServiceRequest();
         AtLeast("--requests", Requests, 1);
         AtLeast("--warmup", Warmup, 0);
         AtLeast("--cell-seconds", CellSeconds, 1);
-        AtLeast("--start-seconds", StartSeconds, 1);
         if (Concurrency.Count == 0) throw new ArgumentException("--concurrency needs at least one value.");
         foreach (var c in Concurrency) AtLeast("--concurrency", c, 1);
     }

@@ -1,4 +1,3 @@
-using TeEFusion.Core.RandomModels;
 using static TeEFusion.Bench.OptionErrors;
 
 namespace TeEFusion.Bench;
@@ -9,21 +8,13 @@ namespace TeEFusion.Bench;
 /// in-process pipeline, and the service's resident memory after <see cref="MemoryBaseline"/> and
 /// <see cref="MemoryRequests"/> requests. The defaults take about 5 minutes on 2 idle cores.
 /// </summary>
-public sealed record ServiceBenchSettings
+/// <remarks>
+/// <see cref="ServiceRequestBenchSettings.Preset"/> is the random preset of the load and overhead cells (written to a
+/// temporary folder for the run). Tiny, not small: on 2 CPU cores a small-preset image takes seconds through the
+/// service, too few requests per cell for percentiles.
+/// </remarks>
+public sealed record ServiceBenchSettings : ServiceRequestBenchSettings
 {
-    /// <summary>
-    /// Random preset of the load and overhead cells (written to a temporary folder for the run). Tiny, not small: on 2
-    /// CPU cores a small-preset image takes seconds through the service, too few requests per cell for percentiles.
-    /// </summary>
-    public string Preset { get; init; } = "tiny";
-
-    public int Width { get; init; } = 64;
-    public int Height { get; init; } = 64;
-    public int Steps { get; init; } = 4;
-    public double Guidance { get; init; } = 5.0;
-    public long Seed { get; init; }
-    public string Prompt { get; init; } = "a photograph of an astronaut riding a horse on the moon";
-
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
 
     /// <summary>Requests per load cell (each cell also stops at <see cref="CellSeconds"/>).</summary>
@@ -49,22 +40,13 @@ public sealed record ServiceBenchSettings
     public int MemoryRequests { get; init; } = 1000;
     public int MemorySeconds { get; init; } = 300;
 
-    public int StartSeconds { get; init; } = 120;
-
-    /// <summary>TeEFusion.Service.dll to run; null means the one built next to this repository's bench project.</summary>
-    public string? ServiceDll { get; init; }
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the option, before anything is started or written.</summary>
     public void Validate()
     {
-        foreach (var (option, preset) in new[] { ("--preset", Preset), ("--memory-preset", MemoryPreset) })
-            if (!RandomModelPresets.TryParse(preset, out _))
-                throw new ArgumentException($"{option}: unknown preset '{preset}'; expected one of {string.Join(", ", RandomModelPresets.Names)}.");
-        AtLeast("--size (width)", Width, 16);
-        AtLeast("--size (height)", Height, 16);
+        ValidateServiceRequest();
+        CheckPreset("--memory-preset", MemoryPreset);
         AtLeast("--memory-size (width)", MemoryWidth, 16);
         AtLeast("--memory-size (height)", MemoryHeight, 16);
-        AtLeast("--steps", Steps, 1);
         AtLeast("--memory-steps", MemorySteps, 1);
         AtLeast("--requests", Requests, 1);
         AtLeast("--warmup", Warmup, 0);
@@ -75,11 +57,7 @@ public sealed record ServiceBenchSettings
         AtLeast("--memory-baseline", MemoryBaseline, 1);
         AtLeast("--memory-requests", MemoryRequests, MemoryBaseline + 1);
         AtLeast("--memory-seconds", MemorySeconds, 1);
-        AtLeast("--start-seconds", StartSeconds, 1);
         if (Concurrency.Count == 0) throw new ArgumentException("--concurrency needs at least one value.");
         foreach (var c in Concurrency) AtLeast("--concurrency", c, 1);
-        if (Seed < 0) throw new ArgumentException($"--seed {Seed} must be non-negative.");
-        if (!double.IsFinite(Guidance)) throw new ArgumentException($"--guidance {Guidance} must be a finite number.");
-        if (ServiceDll is not null && !File.Exists(ServiceDll)) throw new ArgumentException($"--service-dll: '{ServiceDll}' does not exist.");
     }
 }

@@ -1,0 +1,43 @@
+using TeEFusion.Core.RandomModels;
+using static TeEFusion.Bench.OptionErrors;
+
+namespace TeEFusion.Bench;
+
+/// <summary>
+/// What every bench that drives the real service as a child process shares: the random-preset model it serves, the
+/// image request it is sent, and how the process is found and started.
+/// </summary>
+public abstract record ServiceRequestBenchSettings
+{
+    public string Preset { get; init; } = "tiny";
+    public int Width { get; init; } = 64;
+    public int Height { get; init; } = 64;
+    public int Steps { get; init; } = 4;
+    public double Guidance { get; init; } = 5.0;
+    public long Seed { get; init; }
+    public string Prompt { get; init; } = "a photograph of an astronaut riding a horse on the moon";
+
+    public int StartSeconds { get; init; } = 120;
+
+    /// <summary>TeEFusion.Service.dll to run; null means the one built next to this repository's bench project.</summary>
+    public string? ServiceDll { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid shared option.</summary>
+    protected void ValidateServiceRequest()
+    {
+        CheckPreset("--preset", Preset);
+        AtLeast("--size (width)", Width, 16);
+        AtLeast("--size (height)", Height, 16);
+        AtLeast("--steps", Steps, 1);
+        AtLeast("--start-seconds", StartSeconds, 1);
+        if (Seed < 0) throw new ArgumentException($"--seed {Seed} must be non-negative.");
+        if (!double.IsFinite(Guidance)) throw new ArgumentException($"--guidance {Guidance} must be a finite number.");
+        if (ServiceDll is not null && !File.Exists(ServiceDll)) throw new ArgumentException($"--service-dll: '{ServiceDll}' does not exist.");
+    }
+
+    protected static void CheckPreset(string option, string preset)
+    {
+        if (!RandomModelPresets.TryParse(preset, out _))
+            throw new ArgumentException($"{option}: unknown preset '{preset}'; expected one of {string.Join(", ", RandomModelPresets.Names)}.");
+    }
+}
