@@ -47,21 +47,4 @@ public sealed class BenchServiceCommandTests : IDisposable
         Assert.Equal(memory.RssAfterAllMib / memory.RssAfterBaselineMib, memory.Ratio);
         Assert.Equal("cpu", report.Machine.Device);
     }
-
-    [Theory]
-    [InlineData("--concurrency", "0", "--concurrency")]
-    [InlineData("--preset", "huge", "huge")]
-    [InlineData("--memory-requests", "1", "--memory-requests")]
-    [InlineData("--service-dll", "no-such.dll", "no-such.dll")]
-    public void BadOptionIsAnErrorNamingItAndWritesNothing(string option, string value, string named)
-    {
-        var json = Path.Combine(_directory, "bad.json");
-
-        var result = CliInvocation.Run(BenchCommand.Create(), "service", option, value, "--out", json);
-
-        Assert.Equal(2, result.Exit);
-        Assert.Contains(named, result.Error);
-        Assert.False(result.HasStackTrace, result.Error);
-        Assert.False(File.Exists(json));
-    }
 }

@@ -1,0 +1,36 @@
+using TeEFusion.Cli.Commands;
+
+namespace TeEFusion.Cli.Tests;
+
+/// <summary>The service benches refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
+public sealed class BenchBadOptionTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("teefusion-bench-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("service", "--concurrency", "0", "--concurrency")]
+    [InlineData("service", "--preset", "huge", "huge")]
+    [InlineData("service", "--memory-requests", "1", "--memory-requests")]
+    [InlineData("service", "--service-dll", "no-such.dll", "no-such.dll")]
+    [InlineData("distill-latency", "--distill-sampler", "student", "--distill-sampler")]
+    [InlineData("distill-latency", "--gap-ms", "-1", "--gap-ms")]
+    [InlineData("distill-latency", "--bound-ms", "-5", "--bound-ms")]
+    [InlineData("distill-latency", "--preset", "huge", "huge")]
+    [InlineData("jobstore", "--concurrency", "0", "--concurrency")]
+    [InlineData("jobstore", "--preset", "huge", "huge")]
+    [InlineData("jobstore", "--steps", "0", "--steps")]
+    [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
+    public void BadOptionIsAnErrorNamingItAndWritesNothing(string bench, string option, string value, string named)
+    {
+        var json = Path.Combine(_directory, "bad.json");
+
+        var result = CliInvocation.Run(BenchCommand.Create(), bench, option, value, "--out", json);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains(named, result.Error);
+        Assert.False(result.HasStackTrace, result.Error);
+        Assert.False(File.Exists(json));
+    }
+}
