@@ -36,9 +36,13 @@ public sealed class TrainTinyCommandTests : IDisposable
             Assert.Equal(14, tokens.TokenCount);
             // The trained VAE carries its own measured latent scaling, not the random preset's SD3 constant.
             Assert.NotEqual(new AutoencoderKLConfig().ScalingFactor, student.Components.Vae.Config.ScalingFactor);
+            Assert.Equal(TinyShapesRecipe.Smoke.DefaultGuidance, student.DefaultGuidance);
         }
         using (var teacher = TeacherPipeline.Load(Path.Combine(output, StudentModelFolder.TeacherFolder)))
+        {
             Assert.False(teacher.Components.FolderTxtAlignGuidance);
+            Assert.Equal(TinyShapesRecipe.Smoke.DefaultGuidance, teacher.DefaultGuidance);
+        }
         Assert.Contains("## Training time", File.ReadAllText(Path.Combine(output, "README.md")));
 
         // A crash after the VAE: the teacher and student stages are redone from their checkpoints, the VAE is kept.

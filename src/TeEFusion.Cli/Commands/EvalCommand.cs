@@ -32,7 +32,10 @@ internal static class EvalCommand
         };
         sampler.AcceptOnlyFromAmong([.. ShapeBenchConfiguration.Names]);
         var steps = Int("--steps", "Denoising steps of every configuration.", d.Steps);
-        var guidance = new Option<double>("--guidance") { Description = "g of the guided configurations (no-guidance runs at 1).", DefaultValueFactory = _ => d.Guidance };
+        var guidance = new Option<double?>("--guidance")
+        {
+            Description = $"g of the guided configurations (no-guidance runs at 1); default: the model's {ModelFolder.DefaultGuidanceKey}, else {StudentPipeline.StudentDefaultGuidance}.",
+        };
         var count = Int("--count", "Captions per split (seen, held-out), every k-th combination.", d.PromptsPerSplit);
         var seeds = Int("--seeds", "Seeds per caption.", d.Seeds);
         var batch = Int("--batch", "Images per generate call, the same for every configuration.", d.BatchSize);
@@ -55,7 +58,7 @@ internal static class EvalCommand
     }
 
     /// <summary>The parsed options of one `eval shapes` invocation; a null model means the bundled one.</summary>
-    internal sealed record ShapesArguments(string? Model, string? Teacher, string Sampler, int Steps, double Guidance, int Count, int Seeds,
+    internal sealed record ShapesArguments(string? Model, string? Teacher, string Sampler, int Steps, double? Guidance, int Count, int Seeds,
         int Batch, int Warmup, string Device, string DType, FileInfo? Json, bool Card);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
 
@@ -16,7 +17,7 @@ internal static class GenerateCommand
         var steps = new Option<int?>("--steps") { Description = $"Denoising steps (default {SD3Pipeline.DefaultSteps})." };
         var guidance = new Option<double?>("--guidance")
         {
-            Description = $"Guidance scale (default {StudentPipeline.StudentDefaultGuidance} student, {TeacherPipeline.TeacherDefaultGuidance} teachers).",
+            Description = $"Guidance scale (default: the model's {ModelFolder.DefaultGuidanceKey}, else {StudentPipeline.StudentDefaultGuidance} student, {TeacherPipeline.TeacherDefaultGuidance} teachers).",
         };
         var width = new Option<int?>("--width") { Description = "Width in pixels, a multiple of 16 (default: the model's native size)." };
         var height = new Option<int?>("--height") { Description = "Height in pixels, a multiple of 16 (default: the model's native size)." };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TeEFusion.Core.IO;
 
@@ -12,11 +13,19 @@ public sealed class ModelFolder
 {
     public const string IndexFileName = "model_index.json";
 
-    private ModelFolder(string root, string pipelineClass, string? diffusersVersion, IReadOnlyDictionary<string, ComponentEntry> components)
+    /// <summary>
+    /// The index key of the guidance scale the folder's maker recommends. It is this project's key, not diffusers':
+    /// diffusers ignores index keys that start with "_", so the folder stays loadable there.
+    /// </summary>
+    public const string DefaultGuidanceKey = "_default_guidance_scale";
+
+    private ModelFolder(string root, string pipelineClass, string? diffusersVersion, double? defaultGuidance,
+        IReadOnlyDictionary<string, ComponentEntry> components)
     {
         Root = root;
         PipelineClass = pipelineClass;
         DiffusersVersion = diffusersVersion;
+        DefaultGuidance = defaultGuidance;
         Components = components;
     }
 
@@ -26,6 +35,9 @@ public sealed class ModelFolder
     public string PipelineClass { get; }
 
     public string? DiffusersVersion { get; }
+
+    /// <summary>The <see cref="DefaultGuidanceKey"/> entry: the g a request without one gets; null leaves it to the pipeline.</summary>
+    public double? DefaultGuidance { get; }
 
     /// <summary>Every component the index declares as present (entries with a null class are left out).</summary>
     public IReadOnlyDictionary<string, ComponentEntry> Components { get; }
@@ -52,6 +64,7 @@ public sealed class ModelFolder
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new ModelFormatException(index, "expected a JSON object.");
             string? pipelineClass = null, version = null;
+            double? defaultGuidance = null;
             var components = new SortedDictionary<string, ComponentEntry>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -59,6 +72,7 @@ public sealed class ModelFolder
                 {
                     case "_class_name": pipelineClass = property.Value.GetString(); break;
                     case "_diffusers_version": version = property.Value.GetString(); break;
+                    case DefaultGuidanceKey: defaultGuidance = ReadGuidance(index, property.Value); break;
                     default:
                         if (ReadEntry(index, property) is { } entry) components[property.Name] = entry;
                         break;
@@ -66,8 +80,19 @@ public sealed class ModelFolder
             }
             if (string.IsNullOrEmpty(pipelineClass))
                 throw ModelFormatException.ForField(index, "_class_name", "missing.");
-            return new ModelFolder(Path.GetFullPath(root), pipelineClass, version, components);
+            return new ModelFolder(Path.GetFullPath(root), pipelineClass, version, defaultGuidance, components);
         }
+    }
+
+    /// <summary>Sets <see cref="DefaultGuidanceKey"/> in the index of the folder at <paramref name="root"/>, keeping every other entry.</summary>
+    public static void WriteDefaultGuidance(string root, double guidance)
+    {
+        if (!(double.IsFinite(guidance) && guidance >= 1))
+            throw new ArgumentOutOfRangeException(nameof(guidance), guidance, "The default guidance must be a finite number ≥ 1.");
+        var index = Path.Combine(Open(root).Root, IndexFileName);
+        var node = JsonNode.Parse(File.ReadAllText(index))!.AsObject();
+        node[DefaultGuidanceKey] = guidance;
+        File.WriteAllText(index, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     /// <summary>The component's directory; throws naming the index when it is not declared or not on disk.</summary>
@@ -91,6 +116,12 @@ public sealed class ModelFolder
         if (!File.Exists(path)) throw new ModelFormatException(path, "file not found.");
         return path;
     }
+
+    // g = 1 is the conditional prediction alone; below it guidance pushes away from the prompt, never a sensible default.
+    private static double ReadGuidance(string index, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var g && double.IsFinite(g) && g >= 1
+            ? g
+            : throw ModelFormatException.ForField(index, DefaultGuidanceKey, $"must be a number ≥ 1; got {value.GetRawText()}.");
 
     private static ComponentEntry? ReadEntry(string index, JsonProperty property)
     {

@@ -22,7 +22,11 @@ public sealed class StudentPipeline : SD3Pipeline
 
     public override SamplerSettings DefaultSampler { get; } = new(SamplerKind.Student);
 
-    public override double DefaultGuidance => StudentDefaultGuidance;
+    /// <summary>The folder's recommended guidance (<see cref="IO.ModelFolder.DefaultGuidance"/>), else <see cref="StudentDefaultGuidance"/>.</summary>
+    public override double DefaultGuidance => DefaultGuidanceOf(Components.Folder);
+
+    /// <summary>What <see cref="DefaultGuidance"/> is for a student loaded from <paramref name="folder"/>.</summary>
+    public static double DefaultGuidanceOf(IO.ModelFolder folder) => folder.DefaultGuidance ?? StudentDefaultGuidance;
 
     public override IReadOnlyList<string> LoadWarnings { get; }
 

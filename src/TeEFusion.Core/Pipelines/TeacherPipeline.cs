@@ -22,7 +22,8 @@ public sealed class TeacherPipeline : SD3Pipeline
 
     public override SamplerSettings DefaultSampler { get; } = new(SamplerKind.EulerCfg);
 
-    public override double DefaultGuidance => TeacherDefaultGuidance;
+    /// <summary>The folder's recommended guidance (<see cref="IO.ModelFolder.DefaultGuidance"/>), else <see cref="TeacherDefaultGuidance"/>.</summary>
+    public override double DefaultGuidance => Components.Folder.DefaultGuidance ?? TeacherDefaultGuidance;
 
     public override IReadOnlyList<string> LoadWarnings { get; }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TeEFusion.Core.Pipelines;
@@ -30,7 +29,9 @@ public static class ShapeBench
 
     /// <summary>
     /// Runs the bench. Each folder is loaded only when a configuration needs it; its load is not timed, nor are the
-    /// warm-up batches. <paramref name="log"/> hears one line per phase and batch.
+    /// warm-up batches. The configurations then take turns batch by batch (batch 1 of each, then batch 2 of each, …), so
+    /// that a slow spell of a shared machine lands on all of them alike instead of on whichever ran during it; their
+    /// cost ratios are what the bench is for. <paramref name="log"/> hears one line per phase and batch.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options, or a model that cannot make 64×64 images.</exception>
     /// <exception cref="IO.ModelFormatException">A folder is missing or is not a model.</exception>
@@ -41,71 +42,43 @@ public static class ShapeBench
         options.Validate();
         log ??= _ => { };
         var (student, teacher) = (Path.GetFullPath(studentFolder), Path.GetFullPath(teacherFolder));
-        var results = new List<ShapeBenchConfigurationResult>();
-        var warnings = new List<string>();
-        foreach (var group in options.Configurations.Distinct().GroupBy(c => c.UsesStudent))
+        var guidance = options.Guidance ?? StudentPipeline.DefaultGuidanceOf(IO.ModelFolder.Open(student));
+        // Table order, whichever folder a configuration needs.
+        var configurations = options.Configurations.Distinct().OrderBy(c => IndexOf(c.Name)).ToArray();
+        var pipelines = new Dictionary<bool, SD3Pipeline>();
+        try
         {
-            var folder = group.Key ? student : teacher;
-            log($"loading the {(group.Key ? "student" : "teacher")} from {folder} ...");
-            using SD3Pipeline pipeline = group.Key ? StudentPipeline.Load(folder, options.Pipeline) : TeacherPipeline.Load(folder, options.Pipeline);
-            CheckImageSize(pipeline.SizeMultiple, pipeline.MaxImageSize, folder);
-            foreach (var configuration in group)
+            foreach (var usesStudent in configurations.Select(c => c.UsesStudent).Distinct())
             {
-                results.Add(RunConfiguration(pipeline, configuration, options, warnings, log, cancellation));
+                var folder = usesStudent ? student : teacher;
+                log($"loading the {(usesStudent ? "student" : "teacher")} from {folder} ...");
+                var pipeline = usesStudent ? (SD3Pipeline)StudentPipeline.Load(folder, options.Pipeline) : TeacherPipeline.Load(folder, options.Pipeline);
+                pipelines[usesStudent] = pipeline;
+                CheckImageSize(pipeline.SizeMultiple, pipeline.MaxImageSize, folder);
             }
-        }
-        // Table order, whichever folder loaded first.
-        results.Sort((a, b) => IndexOf(a.Name).CompareTo(IndexOf(b.Name)));
-        return new ShapeBenchResult(student, teacher, ShapeGeometry.ImageSize, options.Steps, options.Guidance, options.PromptsPerSplit,
-            options.Seeds, options.BatchSize, options.WarmupBatches, options.Pipeline.Compute.ToString(), get_num_threads(), DateTimeOffset.UtcNow,
-            results, Notes(results), warnings.Distinct().ToArray());
-    }
-
-    private static ShapeBenchConfigurationResult RunConfiguration(SD3Pipeline pipeline, ShapeBenchConfiguration configuration,
-        ShapeBenchOptions options, List<string> warnings, Action<string> log, CancellationToken cancellation)
-    {
-        var guidance = configuration.GuidanceAt(options.Guidance);
-        var sampler = new SamplerSettings(configuration.Sampler);
-        GenerationRequest Request(ShapeBenchPrompt prompt) => new(prompt.Caption)
-        {
-            Seed = prompt.Seed, Steps = options.Steps, Guidance = guidance, Sampler = sampler,
-            Width = ShapeGeometry.ImageSize, Height = ShapeGeometry.ImageSize,
-        };
-
-        var splits = new[] { ShapeSplit.Seen, ShapeSplit.HeldOut }.Select(s => Prompts(s, options)).ToArray();
-        var warmup = splits[0].Take(options.BatchSize).Select(Request).ToArray();
-        for (var i = 0; i < options.WarmupBatches; i++)
-        {
-            log($"{configuration.Name}: warm-up batch {i + 1}/{options.WarmupBatches}");
-            warnings.AddRange(pipeline.Generate(warmup, cancellation: cancellation).Warnings);
-        }
-
-        var scored = new List<ShapeBenchSplitResult>();
-        foreach (var prompts in splits)
-        {
-            var images = new List<ShapeBenchImage>();
-            var (passes, wallMs, denoiseMs) = (0L, 0.0, 0.0);
-            var batches = prompts.Chunk(options.BatchSize).ToArray();
-            for (var b = 0; b < batches.Length; b++)
+            var runs = configurations.Select(c => (Configuration: c, Run: new ShapeBenchRun(pipelines[c.UsesStudent], c, guidance, options))).ToArray();
+            foreach (var (_, run) in runs) run.WarmUp(log, cancellation);
+            foreach (var split in new[] { ShapeSplit.Seen, ShapeSplit.HeldOut })
             {
-                var requests = batches[b].Select(Request).ToArray();
-                var clock = Stopwatch.StartNew();
-                var result = pipeline.Generate(requests, cancellation: cancellation);
-                wallMs += clock.Elapsed.TotalMilliseconds;
-                denoiseMs += result.Timings.DenoiseMs;
-                warnings.AddRange(result.Warnings);
-                for (var i = 0; i < requests.Length; i++)
+                var batches = Prompts(split, options).Chunk(options.BatchSize).ToArray();
+                for (var b = 0; b < batches.Length; b++)
                 {
-                    passes += result.Images[i].ModelPasses;
-                    images.Add(Read(batches[b][i], result.Images[i].Png));
+                    foreach (var (configuration, run) in runs)
+                    {
+                        var msPerImage = run.RunBatch(batches[b], cancellation);
+                        log($"{configuration.Name} {ShapeBenchSplitResult.NameOf(split)}: batch {b + 1}/{batches.Length}, {msPerImage:F0} ms/image");
+                    }
                 }
-                log($"{configuration.Name} {ShapeBenchSplitResult.NameOf(prompts[0].Split)}: batch {b + 1}/{batches.Length}, " +
-                    $"{clock.Elapsed.TotalMilliseconds / requests.Length:F0} ms/image");
             }
-            scored.Add(ShapeBenchSplitResult.Score(prompts[0].Split, images, passes, wallMs, denoiseMs));
+            var results = runs.Select(r => r.Run.Result()).ToArray();
+            return new ShapeBenchResult(student, teacher, ShapeGeometry.ImageSize, options.Steps, guidance, options.PromptsPerSplit,
+                options.Seeds, options.BatchSize, options.WarmupBatches, options.Pipeline.Compute.ToString(), get_num_threads(), DateTimeOffset.UtcNow,
+                results, Notes(results), runs.SelectMany(r => r.Run.Warnings).Distinct().ToArray());
         }
-        return new ShapeBenchConfigurationResult(configuration.Name, configuration.Label, configuration.UsesStudent ? "student" : "teacher",
-            sampler.Name, guidance, scored);
+        finally
+        {
+            foreach (var pipeline in pipelines.Values) pipeline.Dispose();
+        }
     }
 
     /// <summary>Decodes a PNG to RGB and reads it with <see cref="ShapeDetector"/>.</summary>
@@ -116,13 +89,6 @@ public static class ShapeBench
         var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
         return ShapeDetector.Detect(rgb);
-    }
-
-    private static ShapeBenchImage Read(ShapeBenchPrompt prompt, byte[] png)
-    {
-        var detected = DetectPng(png).Attributes;
-        var wrong = detected is null ? ShapeBenchSplitResult.Attributes : detected.Mismatches(prompt.Attributes);
-        return new ShapeBenchImage(prompt.Caption, prompt.Seed, detected?.Caption, wrong);
     }
 
     /// <summary>Refuses a model whose size rules (<see cref="SD3Pipeline.SizeMultiple"/>, <see cref="SD3Pipeline.MaxImageSize"/>) exclude 64×64.</summary>
@@ -142,7 +108,8 @@ public static class ShapeBench
         var notes = new List<string>
         {
             "Accuracy: the share of images whose attribute ShapeDetector reads as the caption says; an image without a detectable object counts as wrong on all five.",
-            "ms/image: wall time of the timed Generate calls (tokenize, encode, denoise, decode, PNG) over the images made; model load and warm-up batches excluded. " +
+            "ms/image: wall time of the timed Generate calls (tokenize, encode, denoise, decode, PNG) over the images made; model load and warm-up batches excluded; " +
+                "the configurations take turns batch by batch, so a slow spell of the machine slows them alike. " +
                 "denoise ms/image: the sampler's loop alone; the rest (text encoders, VAE decode, PNG) costs every configuration the same.",
         };
         if (results.Any(r => r.Name == ShapeBenchConfiguration.NoGuidance.Name))

@@ -8,14 +8,8 @@ public sealed record ShapeBenchOptions
     /// <summary>Steps when none are given: the pipelines' default.</summary>
     public const int DefaultSteps = SD3Pipeline.DefaultSteps;
 
-    /// <summary>
-    /// Guidance when none is given: the student's default. The guided teachers run at the same g, since the student
-    /// is compared with the teacher it was distilled to imitate at that g.
-    /// </summary>
-    public const double DefaultGuidance = StudentPipeline.StudentDefaultGuidance;
-
     /// <summary>Attribute combinations drawn from each split (every k-th of <see cref="ShapeSplits.Combinations"/>).</summary>
-    public int PromptsPerSplit { get; init; } = 16;
+    public int PromptsPerSplit { get; init; } = 32;
 
     /// <summary>Seeds per combination.</summary>
     public int Seeds { get; init; } = 2;
@@ -25,8 +19,12 @@ public sealed record ShapeBenchOptions
 
     public int Steps { get; init; } = DefaultSteps;
 
-    /// <summary>The g of the guided configurations (the no-guidance one runs at 1).</summary>
-    public double Guidance { get; init; } = DefaultGuidance;
+    /// <summary>
+    /// The g of the guided configurations (the no-guidance one runs at 1); null for the student folder's default
+    /// (<see cref="StudentPipeline.DefaultGuidanceOf"/>). The guided teachers run at the same g as the student, since the
+    /// student is compared with the teacher it was distilled to imitate at that g.
+    /// </summary>
+    public double? Guidance { get; init; }
 
     /// <summary>Untimed batches each configuration runs first (its results are dropped), so that one-off costs stay out.</summary>
     public int WarmupBatches { get; init; } = 1;
@@ -43,7 +41,7 @@ public sealed record ShapeBenchOptions
         Positive(Seeds, nameof(Seeds));
         Positive(BatchSize, nameof(BatchSize));
         Positive(Steps, nameof(Steps));
-        if (!double.IsFinite(Guidance)) throw new ArgumentException($"Guidance must be a finite number, got {Guidance}.", nameof(Guidance));
+        if (Guidance is { } g && !double.IsFinite(g)) throw new ArgumentException($"Guidance must be a finite number, got {Guidance}.", nameof(Guidance));
         if (WarmupBatches < 0) throw new ArgumentException($"WarmupBatches must not be negative, got {WarmupBatches}.", nameof(WarmupBatches));
         if (Configurations is null || Configurations.Count == 0)
             throw new ArgumentException("At least one configuration is needed.", nameof(Configurations));

@@ -14,7 +14,7 @@ namespace TeEFusion.Core.TinyShapes;
 /// Makes the bundled tiny-shapes model from nothing, in stages that each leave their result in the work folder:
 /// <c>init</c> (the untrained tiny-shapes architecture, T5-less, as a diffusers folder), <c>vae</c>, <c>teacher</c>,
 /// <c>student</c> (TeEFusion distillation with the project's distiller) and <c>assemble</c> (the student folder with
-/// the teacher folder inside it and a model card). A finished stage is never redone; an interrupted one resumes from
+/// the teacher folder inside it, both indexes naming the recipe's default guidance, and a model card). A finished stage is never redone; an interrupted one resumes from
 /// its last checkpoint, so rerunning the same command after a crash continues where it stopped.
 /// </summary>
 public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe recipe, Action<string> log)
@@ -114,7 +114,9 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     private void Assemble(string outputDirectory)
     {
         StudentModelFolder.Write(TeacherDirectory, StudentTransformer, outputDirectory);
-        StudentModelFolder.Copy(TeacherDirectory, Path.Combine(outputDirectory, StudentModelFolder.TeacherFolder));
+        var teacherOutput = Path.Combine(outputDirectory, StudentModelFolder.TeacherFolder);
+        StudentModelFolder.Copy(TeacherDirectory, teacherOutput);
+        foreach (var folder in new[] { outputDirectory, teacherOutput }) ModelFolder.WriteDefaultGuidance(folder, recipe.DefaultGuidance);
         TinyShapesModelCard.Write(Path.Combine(outputDirectory, "README.md"), recipe, StageSeconds());
         log($"assembled {Path.GetFullPath(outputDirectory)}");
     }

@@ -93,4 +93,44 @@ public sealed class ModelFolderTests : IDisposable
         WriteIndex("""{ "_class_name": "X", "vae": ["diffusers"] }""");
         Assert.Equal("vae", Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root)).Field);
     }
+    [Fact]
+    public void DefaultGuidanceIsNullWhenTheIndexNamesNone()
+    {
+        WriteIndex(Sd3Index);
+        Assert.Null(ModelFolder.Open(_root).DefaultGuidance);
+    }
+
+    [Fact]
+    public void WrittenDefaultGuidanceIsReadBackAndTheComponentsStay()
+    {
+        WriteIndex(Sd3Index);
+        ModelFolder.WriteDefaultGuidance(_root, 2.5);
+        var folder = ModelFolder.Open(_root);
+        Assert.Equal(2.5, folder.DefaultGuidance);
+        Assert.Equal("0.32.2", folder.DiffusersVersion);
+        Assert.Equal(["scheduler", "text_encoder", "text_encoder_2", "tokenizer", "tokenizer_2", "transformer", "vae"], folder.Components.Keys);
+    }
+
+    [Theory]
+    [InlineData("\"5\"")]
+    [InlineData("0.5")]
+    [InlineData("null")]
+    public void DefaultGuidanceThatIsNotANumberAtLeastOneNamesTheFileAndKey(string value)
+    {
+        WriteIndex(Sd3Index.TrimEnd().TrimEnd('}') + $", \"{ModelFolder.DefaultGuidanceKey}\": {value} }}");
+        var error = Assert.Throws<ModelFormatException>(() => ModelFolder.Open(_root));
+        Assert.Equal(ModelFolder.DefaultGuidanceKey, error.Field);
+        Assert.EndsWith(ModelFolder.IndexFileName, error.File);
+        Assert.Contains(value, error.Message);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(double.NaN)]
+    public void WritingAnInvalidDefaultGuidanceIsRefusedAndLeavesTheIndex(double guidance)
+    {
+        WriteIndex(Sd3Index);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ModelFolder.WriteDefaultGuidance(_root, guidance));
+        Assert.Equal(Sd3Index, File.ReadAllText(Path.Combine(_root, ModelFolder.IndexFileName)));
+    }
 }

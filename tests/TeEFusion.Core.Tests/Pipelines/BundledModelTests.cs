@@ -1,4 +1,7 @@
+using TeEFusion.Core.Distillation;
+using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.TinyShapes;
 
 namespace TeEFusion.Core.Tests.Pipelines;
 
@@ -46,6 +49,15 @@ public sealed class BundledModelTests : IDisposable
         Assert.Contains(Path.Combine(app, "models", "tiny-shapes"), error.Message);
         Assert.Contains(current, error.Message);
         Assert.Contains("every folder above it", error.Message);
+    }
+
+    [Fact]
+    public void The_shipped_student_and_teacher_default_to_the_recipes_guidance()
+    {
+        var student = BundledModel.Locate();
+
+        Assert.Equal(TinyShapesRecipe.Full.DefaultGuidance, ModelFolder.Open(student).DefaultGuidance);
+        Assert.Equal(TinyShapesRecipe.Full.DefaultGuidance, ModelFolder.Open(Path.Combine(student, StudentModelFolder.TeacherFolder)).DefaultGuidance);
     }
 
     private string Model(string under)

@@ -1,3 +1,4 @@
+using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Core.Tests.Imaging;
@@ -83,5 +84,16 @@ public sealed class TeacherPipelineTests(TinyModelFixture fixture) : IClassFixtu
         Assert.Equal(SamplerKind.Student, student.Sampler!.Kind);
         Assert.Equal(SamplerKind.EulerCfg, teacher.Sampler!.Kind);
         Assert.InRange(student.Seed!.Value, 0, long.MaxValue);
+    }
+    [Fact]
+    public void AFolderDefaultGuidanceIsWhatBothPipelinesResolveTo()
+    {
+        var folder = fixture.Copy();
+        ModelFolder.WriteDefaultGuidance(folder, 2.5);
+        using var student = StudentPipeline.Load(folder);
+        using var teacher = TeacherPipeline.Load(folder);
+        Assert.Equal(2.5, student.Resolve(new GenerationRequest("x")).Guidance);
+        Assert.Equal(2.5, teacher.Resolve(new GenerationRequest("x")).Guidance);
+        Assert.Equal(4.0, student.Resolve(new GenerationRequest("x") { Guidance = 4.0 }).Guidance);
     }
 }

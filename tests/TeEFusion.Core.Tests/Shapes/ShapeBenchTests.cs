@@ -121,6 +121,46 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Contains(missing, error.Message);
     }
 
+    [Fact]
+    public void Configurations_take_turns_batch_by_batch_so_a_slow_spell_slows_them_alike()
+    {
+        var log = new List<string>();
+        var options = Small with
+        {
+            Configurations = [ShapeBenchConfiguration.Student, ShapeBenchConfiguration.EulerCfg],
+            PromptsPerSplit = 2, Seeds = 2, BatchSize = 2, Steps = 1, WarmupBatches = 0,
+        };
+
+        ShapeBench.Run(model.Root, model.Root, options, log.Add);
+
+        var batches = log.Where(l => l.Contains(": batch ")).Select(l => l[..l.IndexOf(',')]);
+        Assert.Equal(
+        [
+            "euler-cfg seen: batch 1/2", "student seen: batch 1/2", "euler-cfg seen: batch 2/2", "student seen: batch 2/2",
+            "euler-cfg held-out: batch 1/2", "student held-out: batch 1/2", "euler-cfg held-out: batch 2/2", "student held-out: batch 2/2",
+        ], batches);
+    }
+
+    [Theory]
+    [InlineData(3.0, 3.0)]
+    [InlineData(null, StudentPipeline.StudentDefaultGuidance)]
+    public void Without_a_guidance_the_bench_runs_at_the_student_folders_default(double? folderDefault, double expected)
+    {
+        var folder = model.Copy();
+        if (folderDefault is { } g) ModelFolder.WriteDefaultGuidance(folder, g);
+        var options = Small with
+        {
+            Guidance = null, Configurations = [ShapeBenchConfiguration.Student, ShapeBenchConfiguration.NoGuidance],
+            PromptsPerSplit = 1, Seeds = 1, Steps = 1, WarmupBatches = 0,
+        };
+
+        var result = ShapeBench.Run(folder, folder, options);
+
+        Assert.Equal(expected, result.Guidance);
+        Assert.Equal(expected, result.Configurations.Single(c => c.Name == "student").Guidance);
+        Assert.Equal(1.0, result.Configurations.Single(c => c.Name == "no-guidance").Guidance);
+    }
+
     [Theory]
     [InlineData(16, 48)]
     [InlineData(48, 1024)]
