@@ -29,63 +29,68 @@ public sealed class DiffusersReferenceTests(DiffusersReferenceTests.Folders fold
     private static readonly string[] Prompts = ["a small red circle at the top left on a blue background", ""];
 
     [Theory]
-    [InlineData("bundled_teacher")]
-    [InlineData("tiny_random")]
+    [MemberData(nameof(FolderNames))]
     public void The_tokenizers_give_the_ids_the_transformers_tokenizers_give(string name)
     {
-        using var scope = NewDisposeScope();
-        using var model = folders.Load(name);
-        using var reference = Reference(name);
-        Assert.Equal(Ids(reference.Read("input_ids")), Prompts.Select(p => model.Tokenizer.Encode(p).ToInt64()));
-        Assert.Equal(Ids(reference.Read("input_ids_2")), Prompts.Select(p => model.Tokenizer2.Encode(p).ToInt64()));
-        if (model.Tokenizer3 is { } t5)
-            Assert.Equal(Ids(reference.Read("input_ids_3")), Prompts.Select(p => t5.Encode(p).ToInt64()));
-        else
-            Assert.False(reference.Tensors.ContainsKey("input_ids_3"));
+        With(name, (model, reference) =>
+        {
+            Assert.Equal(Ids(reference.Read("input_ids")), Prompts.Select(p => model.Tokenizer.Encode(p).ToInt64()));
+            Assert.Equal(Ids(reference.Read("input_ids_2")), Prompts.Select(p => model.Tokenizer2.Encode(p).ToInt64()));
+            if (model.Tokenizer3 is { } t5)
+                Assert.Equal(Ids(reference.Read("input_ids_3")), Prompts.Select(p => t5.Encode(p).ToInt64()));
+            else
+                Assert.False(reference.Tensors.ContainsKey("input_ids_3"));
+        });
     }
 
     [Theory]
-    [InlineData("bundled_teacher")]
-    [InlineData("tiny_random")]
+    [MemberData(nameof(FolderNames))]
     public void Prompt_embeddings_match_the_diffusers_pipeline(string name)
     {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        using var model = folders.Load(name);
-        using var reference = Reference(name);
-        var t5 = reference.Tensors.ContainsKey("input_ids_3") ? reference.Read("input_ids_3") : null;
-        var embeds = model.PromptEncoder.Encode(new SD3PromptTokens(reference.Read("input_ids"), reference.Read("input_ids_2"), t5));
-        AssertClose(embeds.PromptEmbeds, reference.Read("prompt_embeds"), $"{name} prompt_embeds");
-        AssertClose(embeds.PooledPromptEmbeds, reference.Read("pooled_prompt_embeds"), $"{name} pooled_prompt_embeds");
+        With(name, (model, reference) =>
+        {
+            var t5 = reference.Tensors.ContainsKey("input_ids_3") ? reference.Read("input_ids_3") : null;
+            var embeds = model.PromptEncoder.Encode(new SD3PromptTokens(reference.Read("input_ids"), reference.Read("input_ids_2"), t5));
+            AssertClose(embeds.PromptEmbeds, reference.Read("prompt_embeds"), $"{name} prompt_embeds");
+            AssertClose(embeds.PooledPromptEmbeds, reference.Read("pooled_prompt_embeds"), $"{name} pooled_prompt_embeds");
+        });
     }
 
     [Theory]
-    [InlineData("bundled_teacher")]
-    [InlineData("tiny_random")]
+    [MemberData(nameof(FolderNames))]
     public void The_transformer_matches_SD3Transformer2DModel(string name)
     {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        using var model = folders.Load(name);
-        using var reference = Reference(name);
-        var velocity = model.Transformer.call(new SD3TransformerInput(
-            reference.Read("latents"), reference.Read("prompt_embeds"), reference.Read("pooled_prompt_embeds"), reference.Read("timestep")));
-        AssertClose(velocity, reference.Read("transformer_out"), $"{name} transformer");
+        With(name, (model, reference) =>
+        {
+            var velocity = model.Transformer.call(new SD3TransformerInput(
+                reference.Read("latents"), reference.Read("prompt_embeds"), reference.Read("pooled_prompt_embeds"), reference.Read("timestep")));
+            AssertClose(velocity, reference.Read("transformer_out"), $"{name} transformer");
+        });
     }
 
     [Theory]
-    [InlineData("bundled_teacher")]
-    [InlineData("tiny_random")]
+    [MemberData(nameof(FolderNames))]
     public void The_vae_matches_AutoencoderKL_both_ways(string name)
+    {
+        With(name, (model, reference) =>
+        {
+            AssertClose(model.Vae.DecodeRaw(reference.Read("vae_z")), reference.Read("vae_decoded"), $"{name} vae.decode");
+            using var posterior = model.Vae.EncodeRaw(reference.Read("vae_image"));
+            AssertClose(posterior.Mean, reference.Read("vae_mean"), $"{name} vae.encode mean");
+            AssertClose(posterior.LogVar, reference.Read("vae_logvar"), $"{name} vae.encode logvar");
+        });
+    }
+
+    public static TheoryData<string> FolderNames { get; } = ["bundled_teacher", "tiny_random"];
+
+    /// <summary>Runs <paramref name="check"/> on the folder's components and its reference file, under no_grad in a dispose scope.</summary>
+    private void With(string name, Action<SD3Components, SafetensorsFile> check)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var model = folders.Load(name);
         using var reference = Reference(name);
-        AssertClose(model.Vae.DecodeRaw(reference.Read("vae_z")), reference.Read("vae_decoded"), $"{name} vae.decode");
-        using var posterior = model.Vae.EncodeRaw(reference.Read("vae_image"));
-        AssertClose(posterior.Mean, reference.Read("vae_mean"), $"{name} vae.encode mean");
-        AssertClose(posterior.LogVar, reference.Read("vae_logvar"), $"{name} vae.encode logvar");
+        check(model, reference);
     }
 
     private static SafetensorsFile Reference(string name) =>
