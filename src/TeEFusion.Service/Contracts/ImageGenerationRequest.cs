@@ -60,8 +60,11 @@ public sealed record ImageGenerationRequest
     [JsonPropertyName("steps")]
     public int? Steps { get; init; }
 
-    /// <summary>Guidance scale g, fused into the student's conditioning (no second pass).</summary>
-    /// <example>5.0</example>
+    /// <summary>
+    /// Guidance scale g, fused into the student's conditioning (no second pass). Unset: the model folder's
+    /// `_default_guidance_scale` (2 for the bundled model), else 5.
+    /// </summary>
+    /// <example>2.0</example>
     [JsonPropertyName("guidance_scale")]
     public double? GuidanceScale { get; init; }
 
