@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TeEFusion.Core.IO;
 
 namespace TeEFusion.Bench;
 
@@ -75,7 +76,7 @@ public sealed record GenerateBenchReport(
         text.AppendLine($"- Measured {StartedUtc:yyyy-MM-dd HH:mm} UTC in {TotalSeconds:F0} s on: {Machine}.");
         text.AppendLine($"- Model: {Model.Summary()}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- One image per `Generate` call: {first?.Width}×{first?.Height}, {s.Steps} steps, {s.DType}, seed {s.Seed}, " +
-                        $"guidance {(s.Guidance is { } g ? g.ToString(CultureInfo.InvariantCulture) : "pipeline default (5 student, 7 teachers)")}, " +
+                        $"guidance {(s.Guidance is { } g ? g.ToString(CultureInfo.InvariantCulture) : $"pipeline default (the folder's {ModelFolder.DefaultGuidanceKey}, else 5 student, 7 teachers)")}, " +
                         $"prompt \"{s.Prompt}\". Each sampler: {s.Warmup} untimed warmup call(s), then {s.Repeats} timed; medians are quoted " +
                         $"(with 2 repeats the median is their mean), `min`/`max` are the spread of the whole call."));
         text.AppendLine("- Phases are the pipeline's own `GenerationTimings` (tokenize, encode = the three text encoders, denoise = all sampler steps, " +

@@ -45,7 +45,7 @@ public sealed record GenerateBenchSettings
 
     public string Prompt { get; init; } = "a photograph of an astronaut riding a horse on the moon";
 
-    /// <summary>g for every sampler; null means each pipeline's default (5 student, 7 teachers). The cost does not depend on it.</summary>
+    /// <summary>g for every sampler; null means each pipeline's default (the folder's _default_guidance_scale, else 5 student, 7 teachers). The cost does not depend on it.</summary>
     public double? Guidance { get; init; }
 
     /// <summary>The preset that will be written, or null when <see cref="Model"/> is given.</summary>

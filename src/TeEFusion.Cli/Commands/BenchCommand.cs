@@ -107,7 +107,7 @@ internal static partial class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (cuda needs the -p:TorchBackend=cuda build).", DefaultValueFactory = _ => defaults.Device };
         var seed = new Option<long>("--seed") { Description = "Seed of the noise (and of the preset's weights).", DefaultValueFactory = _ => defaults.Seed };
         var prompt = new Option<string>("--prompt") { Description = "The prompt of every image.", DefaultValueFactory = _ => defaults.Prompt };
-        var guidance = new Option<double?>("--guidance") { Description = "g of every image (default: 5 student, 7 teachers)." };
+        var guidance = new Option<double?>("--guidance") { Description = $"g of every image (default: the folder's {ModelFolder.DefaultGuidanceKey}, else 5 student, 7 teachers)." };
         var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/generate-<preset>-<device>.json)." };
 
         var command = new Command("generate", "Time whole generations (tokenize, encode, denoise, decode, png) of the student and the teachers, with memory.")
