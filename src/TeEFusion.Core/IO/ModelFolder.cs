@@ -87,7 +87,7 @@ public sealed class ModelFolder
     /// <summary>Sets <see cref="DefaultGuidanceKey"/> in the index of the folder at <paramref name="root"/>, keeping every other entry.</summary>
     public static void WriteDefaultGuidance(string root, double guidance)
     {
-        if (!(double.IsFinite(guidance) && guidance >= 1))
+        if (!IsSensibleDefaultGuidance(guidance))
             throw new ArgumentOutOfRangeException(nameof(guidance), guidance, "The default guidance must be a finite number ≥ 1.");
         var index = Path.Combine(Open(root).Root, IndexFileName);
         var node = JsonNode.Parse(File.ReadAllText(index))!.AsObject();
@@ -118,8 +118,10 @@ public sealed class ModelFolder
     }
 
     // g = 1 is the conditional prediction alone; below it guidance pushes away from the prompt, never a sensible default.
+    private static bool IsSensibleDefaultGuidance(double g) => double.IsFinite(g) && g >= 1;
+
     private static double ReadGuidance(string index, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var g && double.IsFinite(g) && g >= 1
+        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var g && IsSensibleDefaultGuidance(g)
             ? g
             : throw ModelFormatException.ForField(index, DefaultGuidanceKey, $"must be a number ≥ 1; got {value.GetRawText()}.");
 

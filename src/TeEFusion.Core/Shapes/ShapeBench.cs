@@ -56,24 +56,26 @@ public static class ShapeBench
                 pipelines[usesStudent] = pipeline;
                 CheckImageSize(pipeline.SizeMultiple, pipeline.MaxImageSize, folder);
             }
-            var runs = configurations.Select(c => (Configuration: c, Run: new ShapeBenchRun(pipelines[c.UsesStudent], c, guidance, options))).ToArray();
-            foreach (var (_, run) in runs) run.WarmUp(log, cancellation);
-            foreach (var split in new[] { ShapeSplit.Seen, ShapeSplit.HeldOut })
+            var runs = configurations.Select(c => new ShapeBenchRun(pipelines[c.UsesStudent], c, guidance, options)).ToArray();
+            var splits = new[] { ShapeSplit.Seen, ShapeSplit.HeldOut }
+                .Select(split => (Split: split, Batches: Prompts(split, options).Chunk(options.BatchSize).ToArray())).ToArray();
+            // The first seen batch warms every configuration up.
+            foreach (var run in runs) run.WarmUp(splits[0].Batches[0], log, cancellation);
+            foreach (var (split, batches) in splits)
             {
-                var batches = Prompts(split, options).Chunk(options.BatchSize).ToArray();
                 for (var b = 0; b < batches.Length; b++)
                 {
-                    foreach (var (configuration, run) in runs)
+                    foreach (var run in runs)
                     {
                         var msPerImage = run.RunBatch(batches[b], cancellation);
-                        log($"{configuration.Name} {ShapeBenchSplitResult.NameOf(split)}: batch {b + 1}/{batches.Length}, {msPerImage:F0} ms/image");
+                        log($"{run.Configuration.Name} {ShapeBenchSplitResult.NameOf(split)}: batch {b + 1}/{batches.Length}, {msPerImage:F0} ms/image");
                     }
                 }
             }
-            var results = runs.Select(r => r.Run.Result()).ToArray();
+            var results = runs.Select(r => r.Result()).ToArray();
             return new ShapeBenchResult(student, teacher, ShapeGeometry.ImageSize, options.Steps, guidance, options.PromptsPerSplit,
                 options.Seeds, options.BatchSize, options.WarmupBatches, options.Pipeline.Compute.ToString(), get_num_threads(), DateTimeOffset.UtcNow,
-                results, Notes(results), runs.SelectMany(r => r.Run.Warnings).Distinct().ToArray());
+                results, Notes(results), runs.SelectMany(r => r.Warnings).Distinct().ToArray());
         }
         finally
         {

@@ -13,12 +13,14 @@ internal sealed class ShapeBenchRun(SD3Pipeline pipeline, ShapeBenchConfiguratio
     private readonly SamplerSettings _sampler = new(configuration.Sampler);
     private readonly Dictionary<ShapeSplit, Tally> _tallies = [];
 
+    public ShapeBenchConfiguration Configuration => configuration;
+
     public List<string> Warnings { get; } = [];
 
-    /// <summary>Generates <see cref="ShapeBenchOptions.WarmupBatches"/> untimed batches of the first seen prompts; their images are dropped.</summary>
-    public void WarmUp(Action<string> log, CancellationToken cancellation)
+    /// <summary>Generates <paramref name="prompts"/> <see cref="ShapeBenchOptions.WarmupBatches"/> times, untimed; the images are dropped.</summary>
+    public void WarmUp(IReadOnlyList<ShapeBenchPrompt> prompts, Action<string> log, CancellationToken cancellation)
     {
-        var warmup = ShapeBench.Prompts(ShapeSplit.Seen, options).Take(options.BatchSize).Select(Request).ToArray();
+        var warmup = prompts.Select(Request).ToArray();
         for (var i = 0; i < options.WarmupBatches; i++)
         {
             log($"{configuration.Name}: warm-up batch {i + 1}/{options.WarmupBatches}");
