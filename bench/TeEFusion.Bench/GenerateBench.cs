@@ -110,8 +110,8 @@ public static class GenerateBench
         double Median(Func<GenerationTimings, double> phase) => Timing.Of(runs.Select(r => phase(r.Phases)).ToList()).MedianMs;
         var wall = Timing.Of(runs.Select(r => r.WallMs).ToList());
         var denoise = Median(t => t.DenoiseMs);
-        return new GenerateBenchRow(sampler.Name, pipelineName, request.Steps!.Value, request.Width!.Value, request.Height!.Value,
-            request.Guidance!.Value, passes, (double)passes / request.Steps!.Value,
+        return new GenerateBenchRow(sampler.Name, pipelineName, request.Steps, request.Width, request.Height,
+            request.Guidance, passes, (double)passes / request.Steps,
             Median(t => t.TokenizeMs), Median(t => t.EncodeMs), denoise, Median(t => t.DecodeMs), Median(t => t.PngMs),
             wall.MedianMs, wall.MinMs, wall.MaxMs, settings.Warmup, wall.Repeats, denoise / passes,
             RatioToStudent: null, DenoiseRatioToStudent: null, ProcessMemory.PeakResidentMib());

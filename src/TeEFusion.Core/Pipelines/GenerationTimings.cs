@@ -1,6 +1,6 @@
 namespace TeEFusion.Core.Pipelines;
 
-/// <summary>Wall-clock milliseconds per phase of one <see cref="SD3Pipeline.Generate(IReadOnlyList{GenerationRequest}, Action{TeEFusion.Core.Sampling.SamplingProgress}?, CancellationToken)"/> call.</summary>
+/// <summary>Wall-clock milliseconds per phase of one <see cref="SD3Pipeline.Generate(IReadOnlyList{ResolvedGenerationRequest}, Action{TeEFusion.Core.Sampling.SamplingProgress}?, CancellationToken)"/> call.</summary>
 public sealed record GenerationTimings(double TokenizeMs, double EncodeMs, double DenoiseMs, double DecodeMs, double PngMs)
 {
     public double TotalMs => TokenizeMs + EncodeMs + DenoiseMs + DecodeMs + PngMs;

@@ -11,7 +11,7 @@ namespace TeEFusion.Core.Pipelines;
 /// <summary>
 /// What the student and teacher pipelines share: request defaults and validation, prompt encoding (with the
 /// null/negative prompts cached), initial noise, VAE decoding and PNG encoding, and the whole-request
-/// <see cref="Generate(IReadOnlyList{GenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>.
+/// <see cref="Generate(IReadOnlyList{ResolvedGenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>.
 /// Synchronous and single-threaded: TorchSharp dispose scopes are thread-local, so one thread owns a pipeline.
 /// </summary>
 public abstract class SD3Pipeline : IDisposable
@@ -69,35 +69,29 @@ public abstract class SD3Pipeline : IDisposable
 
     /// <summary>Fills the request's unset fields with this pipeline's defaults and validates it.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message and ParamName name it.</exception>
-    public GenerationRequest Resolve(GenerationRequest request)
+    public ResolvedGenerationRequest Resolve(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var resolved = request with
-        {
-            Seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
-            Steps = request.Steps ?? DefaultSteps,
-            Guidance = request.Guidance ?? DefaultGuidance,
-            Width = request.Width ?? DefaultImageSize,
-            Height = request.Height ?? DefaultImageSize,
-            Sampler = request.Sampler ?? DefaultSampler,
-        };
+        var resolved = new ResolvedGenerationRequest(request.Prompt, request.NegativePrompt,
+            request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue), request.Steps ?? DefaultSteps, request.Guidance ?? DefaultGuidance,
+            request.Width ?? DefaultImageSize, request.Height ?? DefaultImageSize, request.Sampler ?? DefaultSampler);
         resolved.Validate(SizeMultiple, MaxImageSize);
         return resolved;
     }
 
     /// <summary>The tokenize phase for a batch of resolved requests.</summary>
-    public PreparedPrompts Tokenize(IReadOnlyList<GenerationRequest> requests) =>
+    public PreparedPrompts Tokenize(IReadOnlyList<ResolvedGenerationRequest> requests) =>
         Conditioner.Prepare(requests.Select(r => r.Prompt).ToList(), requests.Select(r => r.NegativePrompt).ToList());
 
     /// <summary>The encode phase; the embeddings belong to the caller's dispose scope.</summary>
     public EncodedPrompts EncodePrompts(PreparedPrompts prepared) => Conditioner.Encode(prepared);
 
     /// <summary>Initial noise (B, latent_channels, H/f, W/f) in the transformer's dtype, each sample from its own seed.</summary>
-    public Tensor InitialLatents(IReadOnlyList<GenerationRequest> requests)
+    public Tensor InitialLatents(IReadOnlyList<ResolvedGenerationRequest> requests)
     {
         var (width, height) = CommonSize(requests);
         var factor = Components.VaeScaleFactor;
-        return LatentNoise.Sample(requests.Select(r => r.Seed!.Value).ToList(), Components.Transformer.Config.InChannels,
+        return LatentNoise.Sample(requests.Select(r => r.Seed).ToList(), Components.Transformer.Config.InChannels,
             height / factor, width / factor, Components.Compute.Device, Components.Compute.DType);
     }
 
@@ -109,16 +103,27 @@ public abstract class SD3Pipeline : IDisposable
     }
 
     /// <summary>Encodes decoded images as PNG, one provenance record per request.</summary>
-    public IReadOnlyList<byte[]> EncodePng(Tensor images, IReadOnlyList<GenerationRequest> requests) =>
+    public IReadOnlyList<byte[]> EncodePng(Tensor images, IReadOnlyList<ResolvedGenerationRequest> requests) =>
         PngImageWriter.EncodeBatch(images, requests.Select(Provenance).ToList());
 
     /// <summary>What the PNG of a resolved request records.</summary>
-    public ImageProvenance Provenance(GenerationRequest request) => new(request.Prompt, request.NegativePrompt, request.Seed!.Value,
-        request.Steps!.Value, request.Guidance!.Value, request.Sampler!.Name, request.Width!.Value, request.Height!.Value, ModelId, ModelVersion);
+    public ImageProvenance Provenance(ResolvedGenerationRequest request) => new(request.Prompt, request.NegativePrompt, request.Seed,
+        request.Steps, request.Guidance, request.Sampler.Name, request.Width, request.Height, ModelId, ModelVersion);
 
-    /// <inheritdoc cref="Generate(IReadOnlyList{GenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>
+    /// <inheritdoc cref="Generate(IReadOnlyList{ResolvedGenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>
     public GenerationResult Generate(GenerationRequest request, Action<SamplingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Generate([Resolve(request)], progress, cancellation);
+
+    /// <inheritdoc cref="Generate(IReadOnlyList{ResolvedGenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>
+    public GenerationResult Generate(ResolvedGenerationRequest request, Action<SamplingProgress>? progress = null,
+        CancellationToken cancellation = default) =>
         Generate([request], progress, cancellation);
+
+    /// <summary>Resolves each request (<see cref="Resolve"/>), then generates them as one batch.</summary>
+    /// <exception cref="ArgumentException">A request is invalid or the requests cannot share a batch.</exception>
+    public GenerationResult Generate(IReadOnlyList<GenerationRequest> requests, Action<SamplingProgress>? progress = null,
+        CancellationToken cancellation = default) =>
+        Generate(requests.Select(Resolve).ToList(), progress, cancellation);
 
     /// <summary>
     /// Generates one image per request in one batched trajectory. The requests may differ in prompt, negative prompt,
@@ -126,16 +131,15 @@ public abstract class SD3Pipeline : IDisposable
     /// step; <paramref name="cancellation"/> is checked between phases and steps (<see cref="OperationCanceledException"/>).
     /// Runs under no_grad in a dispose scope: no tensor outlives the call.
     /// </summary>
-    /// <exception cref="ArgumentException">A request is invalid or the requests cannot share a batch.</exception>
-    public GenerationResult Generate(IReadOnlyList<GenerationRequest> requests, Action<SamplingProgress>? progress = null,
+    /// <exception cref="ArgumentException">The requests cannot share a batch.</exception>
+    public GenerationResult Generate(IReadOnlyList<ResolvedGenerationRequest> resolved, Action<SamplingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        var resolved = requests.Select(Resolve).ToList();
-        if (resolved.Count == 0) throw new ArgumentException("At least one request is needed.", nameof(requests));
+        if (resolved.Count == 0) throw new ArgumentException("At least one request is needed.", nameof(resolved));
         var first = resolved[0];
         CommonSize(resolved);
         if (resolved.Any(r => r.Steps != first.Steps || r.Sampler != first.Sampler))
-            throw new ArgumentException("Requests in one batch must share Steps and Sampler.", nameof(requests));
+            throw new ArgumentException("Requests in one batch must share Steps and Sampler.", nameof(resolved));
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -156,9 +160,9 @@ public abstract class SD3Pipeline : IDisposable
         cancellation.ThrowIfCancellationRequested();
 
         var latents = InitialLatents(resolved);
-        var sampler = CreateSampler(first.Sampler!);
-        var conditioning = prompts.WithGuidance(resolved.Select(r => r.Guidance!.Value).ToArray());
-        var sampled = SamplingRunner.Run(sampler, Components.Scheduler, first.Steps!.Value, latents, conditioning,
+        var sampler = CreateSampler(first.Sampler);
+        var conditioning = prompts.WithGuidance(resolved.Select(r => r.Guidance).ToArray());
+        var sampled = SamplingRunner.Run(sampler, Components.Scheduler, first.Steps, latents, conditioning,
             progress: progress, cancellation: cancellation);
         var denoiseMs = Lap();
         cancellation.ThrowIfCancellationRequested();
@@ -180,10 +184,10 @@ public abstract class SD3Pipeline : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private static (int Width, int Height) CommonSize(IReadOnlyList<GenerationRequest> requests)
+    private static (int Width, int Height) CommonSize(IReadOnlyList<ResolvedGenerationRequest> requests)
     {
         if (requests.Count == 0) throw new ArgumentException("At least one request is needed.", nameof(requests));
-        var (width, height) = (requests[0].Width!.Value, requests[0].Height!.Value);
+        var (width, height) = (requests[0].Width, requests[0].Height);
         if (requests.Any(r => r.Width != width || r.Height != height))
             throw new ArgumentException("Requests in one batch must share Width and Height.", nameof(requests));
         return (width, height);

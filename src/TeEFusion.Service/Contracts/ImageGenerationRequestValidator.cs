@@ -5,15 +5,17 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Contracts;
 
 /// <summary>
-/// Checks a request against Limits and the served model, and fills in the defaults. Every bad field is reported
-/// (keyed by its JSON name) so that one 400 answer lists them all.
+/// Checks a request against Limits and the served model and resolves it, once: the defaults are filled in and the
+/// pipeline's <see cref="SD3Pipeline.Resolve"/> turns it into the <see cref="ResolvedGenerationRequest"/> the job carries
+/// to the worker, which never resolves again. Every bad field is reported (keyed by its JSON name) so that one 400 answer
+/// lists them all.
 /// </summary>
 public static class ImageGenerationRequestValidator
 {
     public const string B64Json = "b64_json";
     public const string Url = "url";
 
-    /// <summary>Returns the job's parameters, or null with <paramref name="errors"/> filled.</summary>
+    /// <summary>Returns the job's resolved parameters, or null with <paramref name="errors"/> filled.</summary>
     public static JobSpec? Validate(ImageGenerationRequest request, LimitsOptions limits, SD3Pipeline pipeline,
         out Dictionary<string, string[]> errors)
     {
@@ -49,8 +51,17 @@ public static class ImageGenerationRequestValidator
             Error("output_format", $"output_format must be 'png', got '{request.OutputFormat}'.");
 
         errors = found;
-        return found.Count > 0 ? null
-            : new JobSpec(request.Prompt!, request.NegativePrompt ?? "", n, seed, steps, guidance, size.Width, size.Height);
+        if (found.Count > 0) return null;
+        var resolved = pipeline.Resolve(new GenerationRequest(request.Prompt!)
+        {
+            NegativePrompt = request.NegativePrompt ?? "",
+            Seed = seed,
+            Steps = steps,
+            Guidance = guidance,
+            Width = size.Width,
+            Height = size.Height,
+        });
+        return new JobSpec(resolved, n);
     }
 
     private static ImageSize CheckSize(string? text, LimitsOptions limits, SD3Pipeline pipeline, Action<string, string> error)

@@ -62,7 +62,15 @@ public sealed record JobInput(
     [property: JsonPropertyName("size")] string Size,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("steps")] int Steps,
-    [property: JsonPropertyName("guidance_scale")] double GuidanceScale);
+    [property: JsonPropertyName("guidance_scale")] double GuidanceScale)
+{
+    /// <summary>The resolved request as the API spells it.</summary>
+    public static JobInput Of(JobSpec spec)
+    {
+        var r = spec.Request;
+        return new JobInput(r.Prompt, r.NegativePrompt, spec.ImageCount, $"{r.Width}x{r.Height}", r.Seed, r.Steps, r.Guidance);
+    }
+}
 
 public sealed record JobTimings(
     [property: JsonPropertyName("queued_ms")] double? QueuedMs,

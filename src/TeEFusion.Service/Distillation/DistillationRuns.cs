@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TeEFusion.Service.Options;
+using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Distillation;
 
@@ -7,7 +8,7 @@ namespace TeEFusion.Service.Distillation;
 /// The service's distillation runs (kept in memory for the process's life) and the one that is active: one run per
 /// device at a time, so a second submission while one is queued or running is refused.
 /// </summary>
-public sealed class DistillationRuns(IOptions<DistillationOptions> options, TimeProvider time)
+public sealed class DistillationRuns(IOptions<DistillationOptions> options, WorkerSignal signal, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DistillationRun> _runs = [];
@@ -38,6 +39,7 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Time
             var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), time.GetUtcNow());
             _runs[id] = run;
             _active = run;
+            signal.Notify();
             return run;
         }
     }
@@ -50,6 +52,7 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Time
             var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), createdAt);
             _runs[id] = run;
             _active ??= run;
+            signal.Notify();
             return run;
         }
     }

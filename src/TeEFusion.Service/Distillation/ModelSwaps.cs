@@ -1,4 +1,5 @@
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Distillation;
 
@@ -7,7 +8,7 @@ namespace TeEFusion.Service.Distillation;
 /// pending the worker admits no new job, lets the running ones finish on the weights they started with, then swaps.
 /// One swap at a time.
 /// </summary>
-public sealed class ModelSwaps
+public sealed class ModelSwaps(WorkerSignal signal)
 {
     private readonly Lock _gate = new();
     private PendingSwap? _pending;
@@ -24,8 +25,10 @@ public sealed class ModelSwaps
         lock (_gate)
         {
             if (_pending is not null) return null;
-            return _pending = new PendingSwap(pipeline);
+            _pending = new PendingSwap(pipeline);
         }
+        signal.Notify();
+        return _pending;
     }
 
     /// <summary>Called by the worker once <paramref name="swap"/> is served.</summary>

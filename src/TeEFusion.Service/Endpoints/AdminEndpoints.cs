@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Health;
+using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
@@ -19,11 +20,11 @@ public static class AdminEndpoints
         return group;
     }
 
-    private static Ok<AdminStatus> Status(ModelHost model, ServiceHealth health)
+    private static Ok<AdminStatus> Status(ModelHost model, ServiceHealth health, IJobStore jobs)
     {
         using var process = Process.GetCurrentProcess();
         return TypedResults.Ok(new AdminStatus(model.Info, model.State, model.Error, new WorkerCheck(health.WorkerStatus, health.WorkerDetail),
-            health.Draining, health.QueueDepth?.Invoke(), process.StartTime.ToUniversalTime(), process.WorkingSet64));
+            health.Draining, jobs.QueueDepth, process.StartTime.ToUniversalTime(), process.WorkingSet64));
     }
 }
 
@@ -33,8 +34,8 @@ public static class AdminEndpoints
 /// <param name="ModelError">Why loading failed.</param>
 /// <param name="Worker">The device worker's status.</param>
 /// <param name="Draining">True once shutdown began.</param>
-/// <param name="QueueDepth">Jobs waiting; null before the queue exists.</param>
+/// <param name="QueueDepth">Jobs waiting for a worker (the shared queue's for the Redis provider).</param>
 /// <param name="StartedAt">When the process started (UTC).</param>
 /// <param name="WorkingSetBytes">The process's resident memory.</param>
 public sealed record AdminStatus(ModelInfo Model, ModelHostState ModelState, string? ModelError, WorkerCheck Worker, bool Draining,
-    int? QueueDepth, DateTime StartedAt, long WorkingSetBytes);
+    int QueueDepth, DateTime StartedAt, long WorkingSetBytes);

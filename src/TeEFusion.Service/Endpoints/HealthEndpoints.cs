@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TeEFusion.Service.Health;
+using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
@@ -21,7 +22,7 @@ public static class HealthEndpoints
         return group;
     }
 
-    private static Results<Ok<ReadinessReport>, ProblemHttpResult> Ready(ModelHost model, ServiceHealth health)
+    private static Results<Ok<ReadinessReport>, ProblemHttpResult> Ready(ModelHost model, ServiceHealth health, IJobStore jobs)
     {
         var state = model.State;
         var worker = health.WorkerStatus;
@@ -31,12 +32,12 @@ public static class HealthEndpoints
         if (worker != WorkerStatus.Running)
             reasons.Add($"The worker is {JsonNamingPolicy.SnakeCaseLower.ConvertName(worker.ToString())}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
         if (health.Draining) reasons.Add("The service is shutting down.");
-        var store = health.JobStore?.Invoke();
+        var store = jobs.Check();
         if (store is { Available: false }) reasons.Add($"The {store.Provider} job store is unavailable: {store.Detail}");
 
         var report = new ReadinessReport(reasons.Count == 0 ? "ready" : "not_ready",
             new ModelCheck(state, model.Info.Id, model.Info.Version, model.Error),
-            new WorkerCheck(worker, health.WorkerDetail), health.Draining, health.QueueDepth?.Invoke(), store);
+            new WorkerCheck(worker, health.WorkerDetail), health.Draining, jobs.QueueDepth, store);
         if (reasons.Count == 0) return TypedResults.Ok(report);
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service not ready",
             detail: string.Join(" ", reasons), extensions: new Dictionary<string, object?> { ["checks"] = report });
@@ -52,9 +53,9 @@ public sealed record LivenessReport(string Status);
 /// <param name="Model">The model's load state.</param>
 /// <param name="Worker">The device worker's status.</param>
 /// <param name="Draining">True once shutdown began.</param>
-/// <param name="QueueDepth">Jobs waiting; null before the queue exists.</param>
+/// <param name="QueueDepth">Jobs waiting for a worker (the shared queue's for the Redis provider).</param>
 /// <param name="JobStore">The shared job store's connection; null for the in-process store.</param>
-public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int? QueueDepth,
+public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int QueueDepth,
     JobStoreCheck? JobStore = null);
 
 /// <param name="State">loading, ready or failed.</param>

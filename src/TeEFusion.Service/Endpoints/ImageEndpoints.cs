@@ -27,13 +27,12 @@ public static class ImageEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<ImageGenerationResponse>, ValidationProblem, ProblemHttpResult>> Generate(
+    private static async Task<Results<Ok<ImageGenerationResponse>, ProblemHttpResult>> Generate(
         ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store)
     {
         var submission = await submitter.SubmitAsync(http, request, "images");
-        if (submission.Invalid is { } invalid) return invalid;
-        if (submission.Problem is { } problem) return problem;
-        var id = submission.Job!.Snapshot.Id;
+        if (submission is not Submission.Accepted accepted) return submission.ToProblem(http);
+        var id = accepted.Job.Snapshot.Id;
         http.Response.Headers[JobIdHeader] = id;
         try
         {

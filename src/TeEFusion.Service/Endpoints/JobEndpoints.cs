@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Jobs;
-using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Endpoints;
 
@@ -48,15 +47,13 @@ public static class JobEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Create(
         ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store, TimeProvider time,
         [FromHeader(Name = "Prefer")] string? prefer)
     {
         var submission = await submitter.SubmitAsync(http, request, "jobs");
-        if (submission.Invalid is { } invalid) return invalid;
-        if (submission.Problem is { } problem) return problem;
-        var job = submission.Job!;
-        if (submission.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (submission is not Submission.Accepted { Job: var job, Replayed: var replayed }) return submission.ToProblem(http);
+        if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         if (PreferredWait(prefer) is { } wait)
         {
             http.Response.Headers["Preference-Applied"] = $"wait={wait}";
@@ -123,17 +120,11 @@ public static class JobEndpoints
     /// <summary>The problem a synchronous request answers with when its job did not succeed.</summary>
     internal static ProblemHttpResult Unsuccessful(JobSnapshot job)
     {
-        var (status, title) = (job.State, job.ErrorCode) switch
-        {
-            (JobState.Failed, "timeout") => (StatusCodes.Status504GatewayTimeout, "Job timed out"),
-            (JobState.Failed, "circuit_open") => (StatusCodes.Status503ServiceUnavailable, "Device unavailable"),
-            (JobState.Failed, _) => (StatusCodes.Status500InternalServerError, "Generation failed"),
-            (_, _) when job.Error == DeviceWorker.ShutdownQueuedReason || job.Error == DeviceWorker.ShutdownRunningReason =>
-                (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
-            _ => (StatusCodes.Status409Conflict, "Job canceled"),
-        };
+        // A job ends unsuccessfully only with a code; a missing one would be a bug in the store, not the client's doing.
+        var code = job.ErrorCode ?? JobErrorCode.DeviceError;
+        var (status, title) = code.HttpProblem();
         return TypedResults.Problem(statusCode: status, title: title, detail: job.Error,
-            extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["code"] = job.ErrorCode });
+            extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["code"] = code.Name() });
     }
 
     internal static string ImageUrl(HttpRequest request, string id, int index) => $"{Base(request)}/v1/jobs/{id}/images/{index}";
@@ -150,8 +141,7 @@ public static class JobEndpoints
             Id = s.Id,
             State = s.State,
             Model = new JobModel(s.ModelId, s.ModelVersion),
-            Input = new JobInput(s.Spec.Prompt, s.Spec.NegativePrompt, s.Spec.ImageCount, $"{s.Spec.Width}x{s.Spec.Height}", s.Spec.Seed,
-                s.Spec.Steps, s.Spec.Guidance),
+            Input = JobInput.Of(s.Spec),
             QueuePosition = job.QueuePosition,
             Step = s.Step,
             TotalSteps = s.TotalSteps,
@@ -163,7 +153,7 @@ public static class JobEndpoints
                 s.StartedAt is { } started ? (started - s.CreatedAt).TotalMilliseconds : null,
                 s.StartedAt is { } start ? ((s.FinishedAt ?? now) - start).TotalMilliseconds : null),
             Warnings = s.Warnings,
-            Error = s.ErrorCode is { } code ? new JobError(code, s.Error ?? "") : null,
+            Error = s.ErrorCode is { } code ? new JobError(code.Name(), s.Error ?? "") : null,
             Images = Enumerable.Range(0, s.ImageCount).Select(k => ImageUrl(request, s.Id, k)).ToList(),
             Links = new JobLinks(self, self + "/events"),
         };

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Errors;
 
@@ -8,7 +10,8 @@ namespace TeEFusion.Service.Errors;
 /// Turns exceptions into ProblemDetails: a bad request (malformed JSON, wrong types, body too large) keeps its 4xx status
 /// and says what was wrong; an unreachable job store is a 503 with Retry-After; anything else is a 500 that reveals nothing but the trace id.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<QueueOptions> queue, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
@@ -24,7 +27,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
 
         http.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = RetryAfterSeconds;
+        // The store's retry policy has already spent a few seconds; a client may try again after the configured pause.
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            http.Response.Headers.RetryAfter = queue.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -32,9 +37,6 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
-
-    // The store's retry policy has already spent a few seconds; a client may try again shortly.
-    private const string RetryAfterSeconds = "5";
 
     private static string Title(int status) => status switch
     {

@@ -1,8 +1,8 @@
 namespace TeEFusion.Service.Health;
 
 /// <summary>
-/// The live state readiness reads: the worker's status (set by the worker), whether the host is draining (set on
-/// ApplicationStopping), the queue depth and the shared job store's connection (callbacks their owners provide). Thread-safe.
+/// The live state readiness reads besides the model and the job store: the worker's status (set by the worker) and
+/// whether the host is draining (set on ApplicationStopping). Thread-safe.
 /// </summary>
 public sealed class ServiceHealth
 {
@@ -29,12 +29,6 @@ public sealed class ServiceHealth
         get => _draining;
         set => _draining = value;
     }
-
-    /// <summary>Jobs waiting in the queue; null until the queue registers itself.</summary>
-    public Func<int>? QueueDepth { get; set; }
-
-    /// <summary>The shared job store's connection, read live by readiness; null for the in-process store, which cannot be down.</summary>
-    public Func<JobStoreCheck>? JobStore { get; set; }
 
     /// <summary>Sets the worker's status and detail together, so readers never see one without the other.</summary>
     public void SetWorker(WorkerStatus status, string? detail = null)

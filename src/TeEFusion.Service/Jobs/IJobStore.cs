@@ -1,9 +1,12 @@
+using TeEFusion.Service.Health;
+
 namespace TeEFusion.Service.Jobs;
 
 /// <summary>
 /// Where jobs live and wait, as the endpoints see them: <see cref="InProcessJobStore"/> (one replica's memory, the
 /// default) or <see cref="Redis.RedisJobStore"/> (shared by every replica). Both give the same answers to the same
-/// calls; a backend that cannot be reached throws <see cref="JobStoreUnavailableException"/> (answered with 503).
+/// calls; a backend that cannot be reached throws <see cref="JobStoreUnavailableException"/> (answered with 503). Each
+/// store evicts its own finished jobs after Queue:ResultTtlSeconds.
 /// </summary>
 public interface IJobStore
 {
@@ -13,11 +16,18 @@ public interface IJobStore
     /// <summary>Queue places; a submission beyond them is refused.</summary>
     int Capacity { get; }
 
+    /// <summary>Jobs waiting for a worker: this replica's queue in process, the shared queue (as last read) for Redis.</summary>
+    int QueueDepth { get; }
+
+    /// <summary>The store's connection for readiness; null for a store that cannot be down (the in-process one).</summary>
+    JobStoreCheck? Check();
+
     /// <summary>
     /// Stores and enqueues <paramref name="job"/>, unless <paramref name="idempotencyKey"/> was already used: then the
     /// earlier job (same <paramref name="fingerprint"/>) or a refusal (different one). Refused when the queue is full.
+    /// Answers <see cref="Submission.Accepted"/> or <see cref="Submission.Refused"/> (KeyReused or QueueFull).
     /// </summary>
-    Task<JobSubmitResult> SubmitAsync(Job job, string? idempotencyKey, string fingerprint, CancellationToken cancellation);
+    Task<Submission> SubmitAsync(Job job, string? idempotencyKey, string fingerprint, CancellationToken cancellation);
 
     /// <summary>The job's state now, or null when there is no such job (never was, or evicted).</summary>
     Task<JobStatus?> GetAsync(string id, CancellationToken cancellation);

@@ -14,7 +14,7 @@ public sealed class Job
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private int _step;
-    private string? _errorCode;
+    private JobErrorCode? _errorCode;
     private string? _error;
     private string? _cancelRequest;
     private string? _modelId;
@@ -27,7 +27,7 @@ public sealed class Job
         CreatedAt = createdAt;
         _modelId = modelId;
         _modelVersion = modelVersion;
-        TotalSteps = spec.Steps;
+        TotalSteps = spec.Request.Steps;
     }
 
     public string Id { get; }
@@ -159,8 +159,8 @@ public sealed class Job
         }
     }
 
-    /// <summary>Ends the job as failed; <paramref name="code"/> is a short cause (e.g. device_error, timeout) that telemetry also uses.</summary>
-    public bool TryFail(string code, string message, DateTimeOffset now)
+    /// <summary>Ends the job as failed for <paramref name="code"/>, which telemetry also counts by.</summary>
+    public bool TryFail(JobErrorCode code, string message, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -185,12 +185,13 @@ public sealed class Job
         }
     }
 
-    public bool TryCancel(string reason, DateTimeOffset now)
+    /// <summary>Ends the job as canceled; <paramref name="code"/> tells a client's cancel from a shutdown's.</summary>
+    public bool TryCancel(string reason, DateTimeOffset now, JobErrorCode code = JobErrorCode.Canceled)
     {
         lock (_gate)
         {
             if (IsFinished) return false;
-            _errorCode = "canceled";
+            _errorCode = code;
             _error = reason;
             return Finish(JobState.Canceled, now, Data(reason: reason));
         }

@@ -12,7 +12,7 @@ public sealed record JobSnapshot(
     int TotalSteps,
     double? EtaSeconds,
     IReadOnlyList<string> Warnings,
-    string? ErrorCode,
+    JobErrorCode? ErrorCode,
     string? Error,
     int ImageCount,
     string? ModelId,

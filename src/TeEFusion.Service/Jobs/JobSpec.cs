@@ -1,19 +1,16 @@
+using TeEFusion.Core.Pipelines;
+
 namespace TeEFusion.Service.Jobs;
 
 /// <summary>
-/// A validated request with every default filled in: what the worker runs. Image k uses seed <see cref="Seed"/> + k,
-/// so an n-image job gives the same images as n one-image jobs with consecutive seeds.
+/// What the worker runs: the request resolved once, when it was accepted, by the pipeline that served it then (every
+/// default filled in, every field checked), and how many images it asks for. Image k uses seed
+/// <c>Request.Seed + k</c>, so an n-image job gives the same images as n one-image jobs with consecutive seeds.
 /// </summary>
-public sealed record JobSpec(
-    string Prompt,
-    string NegativePrompt,
-    int ImageCount,
-    long Seed,
-    int Steps,
-    double Guidance,
-    int Width,
-    int Height)
+/// <param name="Request">Image 0's resolved request; every image shares all of it but the seed.</param>
+/// <param name="ImageCount">Images to generate, at least 1.</param>
+public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount)
 {
-    /// <summary>The seed of image <paramref name="index"/>.</summary>
-    public long SeedOf(int index) => Seed + index;
+    /// <summary>The resolved request of image <paramref name="index"/>.</summary>
+    public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };
 }

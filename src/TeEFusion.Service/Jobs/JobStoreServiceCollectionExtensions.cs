@@ -15,7 +15,6 @@ public static class JobStoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddJobStores(this IServiceCollection services)
     {
-        services.AddSingleton<JobStore>();
         services.AddSingleton<InProcessJobStore>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisNotifications>();

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Health;
@@ -15,8 +14,8 @@ namespace TeEFusion.Service.Jobs;
 
 /// <summary>
 /// Turns a request into a queued job for both the synchronous and the asynchronous endpoints: refuses while draining
-/// or without a model (503), validates against Limits (400 listing each field), applies Idempotency-Key and
-/// Cancel-After, and enqueues without waiting (429 + Retry-After when the queue is full).
+/// or without a model, validates and resolves the request once (every bad field listed), applies Idempotency-Key and
+/// Cancel-After, and enqueues without waiting (refused with Retry-After when the queue is full).
 /// </summary>
 public sealed class JobSubmitter(
     ModelHost model,
@@ -35,17 +34,17 @@ public sealed class JobSubmitter(
     /// <summary>Submits a request; <paramref name="route"/> names the endpoint, so that one key used on both endpoints makes two jobs.</summary>
     public async Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route)
     {
-        if (health.Draining) return Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.");
+        if (health.Draining) return Draining();
         if (model.Pipeline is not { } pipeline)
         {
-            var detail = model.State == ModelHostState.Loading ? "The model is still loading; retry shortly." : model.Error;
-            return Refuse(http, StatusCodes.Status503ServiceUnavailable, "Model unavailable", detail);
+            var detail = model.State == ModelHostState.Loading ? "The model is still loading; retry shortly." : model.Error ?? "No model is loaded.";
+            return new Submission.Refused(SubmissionRefusal.ModelUnavailable, detail, RetryAfterSeconds);
         }
         var spec = ImageGenerationRequestValidator.Validate(request, limits.Value, pipeline, out var errors);
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length > MaxIdempotencyKeyLength) errors[IdempotencyKeyHeader] = [$"At most {MaxIdempotencyKeyLength} characters."];
         var cancelAfter = ReadCancelAfter(http, errors);
-        if (spec is null || errors.Count > 0) return new Submission(null, false, TypedResults.ValidationProblem(errors), null);
+        if (spec is null || errors.Count > 0) return new Submission.Invalid(errors);
 
         var now = time.GetUtcNow();
         var timeout = now.AddSeconds(worker.Value.JobTimeoutSeconds);
@@ -55,29 +54,32 @@ public sealed class JobSubmitter(
             Deadline = clientDeadline < timeout ? clientDeadline : timeout,
             DeadlineFromClient = clientDeadline < timeout,
         };
-        JobSubmitResult result;
+        Submission result;
         using (ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id))
         {
             result = await store.SubmitAsync(job, key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route),
                 http.RequestAborted);
         }
-        switch (result.Outcome)
+        switch (result)
         {
-            case JobSubmitOutcome.KeyReused:
-                return Refuse(http, StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
+            case Submission.Refused { Reason: SubmissionRefusal.KeyReused }:
+                return new Submission.Refused(SubmissionRefusal.KeyReused,
                     $"The {IdempotencyKeyHeader} '{key}' was already used with a different request body.");
-            case JobSubmitOutcome.Existing:
-                return new Submission(result.Job, true, null, null);
-            case JobSubmitOutcome.QueueFull:
-                return health.Draining
-                    ? Refuse(http, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The service is draining and takes no new work.")
-                    : Refuse(http, StatusCodes.Status429TooManyRequests, "Queue full",
-                        $"All {store.Capacity} queue places are taken; retry after {queueOptions.Value.RetryAfterSeconds} s.");
+            case Submission.Refused { Reason: SubmissionRefusal.QueueFull } full:
+                // The queue closes for shutdown too; then the answer is the draining one.
+                return health.Draining ? Draining() : full with { Detail = $"{full.Detail} Retry after {RetryAfterSeconds} s.", RetryAfterSeconds = RetryAfterSeconds };
+            case Submission.Accepted { Replayed: false }:
+                logger.LogInformation("Job {JobId} queued ({Provider}): {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
+                    store.Provider, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps, spec.Request.Seed);
+                break;
         }
-        logger.LogInformation("Job {JobId} queued ({Provider}): {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
-            store.Provider, spec.ImageCount, spec.Width, spec.Height, spec.Steps, spec.Seed);
-        return new Submission(result.Job, false, null, null);
+        return result;
     }
+
+    private int RetryAfterSeconds => queueOptions.Value.RetryAfterSeconds;
+
+    private Submission.Refused Draining() =>
+        new(SubmissionRefusal.Draining, "The service is draining and takes no new work.", RetryAfterSeconds);
 
     // Cancel-After: whole seconds from now after which the client no longer wants the result.
     private static int? ReadCancelAfter(HttpContext http, Dictionary<string, string[]> errors)
@@ -87,13 +89,6 @@ public sealed class JobSubmitter(
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0) return seconds;
         errors[CancelAfterHeader] = [$"Must be a positive whole number of seconds, got '{text}'."];
         return null;
-    }
-
-    private Submission Refuse(HttpContext http, int status, string title, string? detail)
-    {
-        if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
-            http.Response.Headers.RetryAfter = queueOptions.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return new Submission(null, false, null, TypedResults.Problem(statusCode: status, title: title, detail: detail));
     }
 
     // Keys are per caller: two API keys may pick the same idempotency key without seeing each other's jobs.

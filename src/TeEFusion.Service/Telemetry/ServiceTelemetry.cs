@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using TeEFusion.Service.Health;
+using TeEFusion.Service.Jobs;
 
 namespace TeEFusion.Service.Telemetry;
 
@@ -19,11 +19,11 @@ public sealed class ServiceTelemetry
     /// <summary>Tag carrying the job id on spans.</summary>
     public const string JobIdTag = "teefusion.job_id";
 
-    public ServiceTelemetry(IMeterFactory meters, ServiceHealth health)
+    public ServiceTelemetry(IMeterFactory meters, IJobStore jobs)
     {
         // The factory owns the meter and disposes it with the container.
         var meter = meters.Create(Name);
-        meter.CreateObservableGauge("teefusion.queue.depth", () => health.QueueDepth?.Invoke() ?? 0, "{job}",
+        meter.CreateObservableGauge("teefusion.queue.depth", () => jobs.QueueDepth, "{job}",
             "Jobs waiting in the queue.");
         BatchSize = meter.CreateHistogram<int>("teefusion.worker.batch_size", "{job}",
             "Jobs advanced together in one denoising step.", advice: new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });

@@ -34,11 +34,20 @@ public sealed class BatchEngine(
     TimeProvider time,
     ILogger logger) : IDisposable
 {
+    /// <summary>The reason queued jobs carry when the service stops before they start.</summary>
+    public const string ShutdownQueuedReason = "The service is shutting down; the job was still queued and never started.";
+
+    /// <summary>The reason running jobs carry when the drain timeout ends them.</summary>
+    public const string ShutdownRunningReason = "The service shut down before the job finished (Worker:DrainTimeoutSeconds passed).";
+
     private readonly List<JobRun> _runs = [];
     private readonly IFlowMatchSampler _sampler = pipeline.CreateSampler(pipeline.DefaultSampler);
     private int _turn;
 
     public int ActiveJobs => _runs.Count;
+
+    /// <summary>Images in flight at most (a job with more images runs alone).</summary>
+    public int MaxBatchSize => maxBatchSize;
 
     public int ActiveImages => _runs.Sum(r => r.ImageCount);
 
@@ -56,27 +65,20 @@ public sealed class BatchEngine(
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var spec = job.Spec;
-            var requests = Enumerable.Range(0, spec.ImageCount).Select(k => pipeline.Resolve(new GenerationRequest(spec.Prompt)
-            {
-                NegativePrompt = spec.NegativePrompt,
-                Seed = spec.SeedOf(k),
-                Steps = spec.Steps,
-                Guidance = spec.Guidance,
-                Width = spec.Width,
-                Height = spec.Height,
-            })).ToList();
+            // Resolved once, when the job was accepted; each image differs only in its seed.
+            var requests = Enumerable.Range(0, spec.ImageCount).Select(spec.Image).ToList();
             // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
-            var prepared = pipeline.Tokenize([requests[0]]);
+            var prepared = pipeline.Tokenize([spec.Request]);
             var prompts = pipeline.EncodePrompts(prepared);
             var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
-            var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Steps);
+            var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
             _runs.Add(new JobRun(job, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList()));
             logger.LogInformation("Job {JobId} started: {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id, spec.ImageCount,
-                spec.Width, spec.Height, spec.Steps);
+                spec.Request.Width, spec.Request.Height, spec.Request.Steps);
         }
         catch (Exception ex)
         {
-            Fail(job, "encode_error", $"Encoding the prompt failed: {ex.Message}", ex);
+            Fail(job, JobErrorCode.EncodeError, $"Encoding the prompt failed: {ex.Message}", ex);
         }
     }
 
@@ -108,14 +110,20 @@ public sealed class BatchEngine(
         }
     }
 
-    /// <summary>Ends every running job as canceled (shutdown past the drain timeout).</summary>
-    public void CancelAll(string reason)
+    /// <summary>Ends every running job for the shutdown (the drain timeout passed).</summary>
+    public void CancelAll()
     {
         foreach (var run in _runs.ToList())
         {
-            run.Job.TryCancel(reason, time.GetUtcNow());
+            EndForShutdown(run.Job, ShutdownRunningReason);
             Remove(run);
         }
+    }
+
+    /// <summary>Ends a job the shutdown leaves unfinished (a shared store's relay gives it back to the queue instead).</summary>
+    public void EndForShutdown(Job job, string reason)
+    {
+        if (job.TryCancel(reason, time.GetUtcNow(), JobErrorCode.Shutdown)) instruments.Failure(JobErrorCode.Shutdown.Name());
     }
 
     public void Dispose()
@@ -167,7 +175,7 @@ public sealed class BatchEngine(
                 cat(rows.Select(r => r.Run.PromptPooled).ToArray(), 0)),                      // (B, P)
             new PromptEmbeddings(cat(rows.Select(r => r.Run.NegativeHidden).ToArray(), 0),    // (B, T, D)
                 cat(rows.Select(r => r.Run.NegativePooled).ToArray(), 0)),                    // (B, P)
-            rows.Select(r => r.Run.Job.Spec.Guidance).ToArray());
+            rows.Select(r => r.Run.Job.Spec.Request.Guidance).ToArray());
         var input = new SamplerStepInput(latents,
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step]).ToArray(),
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
@@ -235,22 +243,22 @@ public sealed class BatchEngine(
     public void Expire(Job job, DateTimeOffset now)
     {
         if (job.DeadlineFromClient) job.TryCancel("The client's Cancel-After deadline passed.", now);
-        else if (job.TryFail("timeout", "The job did not finish within the service's job timeout (Worker:JobTimeoutSeconds).", now))
-            instruments.Failure("timeout");
+        else if (job.TryFail(JobErrorCode.Timeout, "The job did not finish within the service's job timeout (Worker:JobTimeoutSeconds).", now))
+            instruments.Failure(JobErrorCode.Timeout.Name());
     }
 
-    private void Fail(Job job, string code, string message, Exception ex)
+    private void Fail(Job job, JobErrorCode code, string message, Exception ex)
     {
         if (!job.TryFail(code, message, time.GetUtcNow())) return;
-        instruments.Failure(code);
+        instruments.Failure(code.Name());
         logger.LogError(ex, "Job {JobId} failed ({Cause}): {Message}", job.Id, code, message);
     }
 
-    private static (string Code, string Message) Describe(Exception ex, string phase) => ex switch
+    private static (JobErrorCode Code, string Message) Describe(Exception ex, string phase) => ex switch
     {
-        BrokenCircuitException => ("circuit_open", $"The device is failing repeatedly, so the {phase} was not attempted (circuit breaker open)."),
-        _ when DeviceOutOfMemoryException.Matches(ex) => ("out_of_memory", $"The device ran out of memory in the {phase}, even for one image."),
-        _ => ("device_error", $"The {phase} failed: {ex.GetType().Name}: {ex.Message}"),
+        BrokenCircuitException => (JobErrorCode.CircuitOpen, $"The device is failing repeatedly, so the {phase} was not attempted (circuit breaker open)."),
+        _ when DeviceOutOfMemoryException.Matches(ex) => (JobErrorCode.OutOfMemory, $"The device ran out of memory in the {phase}, even for one image."),
+        _ => (JobErrorCode.DeviceError, $"The {phase} failed: {ex.GetType().Name}: {ex.Message}"),
     };
 
     private void Remove(JobRun run)

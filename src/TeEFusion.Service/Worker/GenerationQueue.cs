@@ -8,17 +8,21 @@ namespace TeEFusion.Service.Worker;
 
 /// <summary>
 /// The jobs waiting for the device worker: a bounded channel with one reader. Writers never wait: a full queue is
-/// answered at once (429 + Retry-After) instead of leaving HTTP requests hanging on backpressure.
+/// answered at once (429 + Retry-After) instead of leaving HTTP requests hanging on backpressure. Each accepted job
+/// wakes the worker through its <see cref="WorkerSignal"/>.
 /// </summary>
 public sealed class GenerationQueue
 {
     private readonly Channel<Job> _channel;
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Job> _waiting = new(StringComparer.Ordinal);
+    private readonly WorkerSignal _signal;
+    private TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
 
-    public GenerationQueue(IOptions<QueueOptions> options)
+    public GenerationQueue(IOptions<QueueOptions> options, WorkerSignal signal)
     {
+        _signal = signal;
         Capacity = options.Value.Capacity;
         _channel = Channel.CreateBounded<Job>(new BoundedChannelOptions(Capacity)
         {
@@ -45,7 +49,11 @@ public sealed class GenerationQueue
             job.Sequence = ++_sequence;
             _waiting[job.Id] = job;
             job.Enqueued(Position(job));
-            if (_channel.Writer.TryWrite(job)) return true;
+            if (_channel.Writer.TryWrite(job))
+            {
+                _signal.Notify();
+                return true;
+            }
             _waiting.TryRemove(job.Id, out _);
             return false;
         }
@@ -57,14 +65,29 @@ public sealed class GenerationQueue
     /// <summary>Stops accepting jobs (shutdown); what is queued stays readable.</summary>
     public void Close() => _channel.Writer.TryComplete();
 
-    /// <summary>Called after the worker took a job off the queue (a shared store's relay then claims the next one).</summary>
-    public Action? JobLeft { get; set; }
+    /// <summary>Completes once no job waits (at once when none does): a shared store's relay then claims the next one.</summary>
+    public Task WaitUntilEmptyAsync(CancellationToken cancellation)
+    {
+        Task emptied;
+        lock (_gate)
+        {
+            if (_waiting.IsEmpty) return Task.CompletedTask;
+            emptied = _emptied.Task;
+        }
+        return emptied.WaitAsync(cancellation);
+    }
 
     /// <summary>Marks a job as taken off the queue by the worker.</summary>
     internal void Left(Job job)
     {
-        _waiting.TryRemove(job.Id, out _);
-        JobLeft?.Invoke();
+        lock (_gate)
+        {
+            _waiting.TryRemove(job.Id, out _);
+            if (!_waiting.IsEmpty) return;
+            var emptied = _emptied;
+            _emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            emptied.TrySetResult();
+        }
     }
 
     private int Position(Job job) => _waiting.Values.Count(other => !other.IsFinished && other.Sequence < job.Sequence);

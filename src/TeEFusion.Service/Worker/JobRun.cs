@@ -14,7 +14,7 @@ internal sealed class JobRun : IDisposable
 {
     private readonly Tensor[] _latents;
 
-    public JobRun(Job job, IReadOnlyList<GenerationRequest> requests, SigmaSchedule schedule, EncodedPrompts prompts, Tensor noise,
+    public JobRun(Job job, IReadOnlyList<ResolvedGenerationRequest> requests, SigmaSchedule schedule, EncodedPrompts prompts, Tensor noise,
         IReadOnlyList<string> warnings)
     {
         Job = job;
@@ -33,7 +33,7 @@ internal sealed class JobRun : IDisposable
     public Job Job { get; }
 
     /// <summary>One resolved request per image (seed s + k).</summary>
-    public IReadOnlyList<GenerationRequest> Requests { get; }
+    public IReadOnlyList<ResolvedGenerationRequest> Requests { get; }
 
     public SigmaSchedule Schedule { get; }
 
@@ -52,7 +52,7 @@ internal sealed class JobRun : IDisposable
 
     public bool Done => Step >= Schedule.NumSteps;
 
-    public (int Width, int Height) Bucket => (Job.Spec.Width, Job.Spec.Height);
+    public (int Width, int Height) Bucket => (Job.Spec.Request.Width, Job.Spec.Request.Height);
 
     public int ImageCount => _latents.Length;
 

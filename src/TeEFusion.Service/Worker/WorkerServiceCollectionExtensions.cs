@@ -16,6 +16,7 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddGenerationWorker(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<WorkerSignal>();
         services.AddSingleton<GenerationQueue>();
         services.AddJobStores();
         services.AddSingleton<DeviceFaultHook>();
@@ -46,6 +47,8 @@ public static class WorkerServiceCollectionExtensions
                 },
             });
         });
+        services.AddSingleton<WorkerInbox>();
+        services.AddSingleton<BatchEngineFactory>();
         services.AddHostedService<DeviceWorker>();
         return services;
     }

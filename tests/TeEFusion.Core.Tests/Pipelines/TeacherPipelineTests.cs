@@ -83,7 +83,7 @@ public sealed class TeacherPipelineTests(TinyModelFixture fixture) : IClassFixtu
         Assert.Equal(TeacherPipeline.TeacherDefaultGuidance, teacher.Guidance);
         Assert.Equal(SamplerKind.Student, student.Sampler!.Kind);
         Assert.Equal(SamplerKind.EulerCfg, teacher.Sampler!.Kind);
-        Assert.InRange(student.Seed!.Value, 0, long.MaxValue);
+        Assert.InRange(student.Seed, 0, long.MaxValue);
     }
     [Fact]
     public void AFolderDefaultGuidanceIsWhatBothPipelinesResolveTo()

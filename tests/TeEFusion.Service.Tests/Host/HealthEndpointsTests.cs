@@ -68,13 +68,12 @@ public sealed class HealthEndpointsTests(TinyModelFolder model) : IClassFixture<
 
         // The device worker reported Running when the host started, so readiness now follows the model alone.
         Assert.Equal(WorkerStatus.Running, factory.Health.WorkerStatus);
-        factory.Health.QueueDepth = () => 3;
         Assert.True(await ServiceFactory.EventuallyAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
             ServiceFactory.LoadTimeout));
         var ready = JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement;
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         Assert.Equal(TinyModelFolder.FolderName, ready.GetProperty("model").GetProperty("id").GetString());
-        Assert.Equal(3, ready.GetProperty("queue_depth").GetInt32());
+        Assert.Equal(0, ready.GetProperty("queue_depth").GetInt32());
         Assert.False(ready.GetProperty("draining").GetBoolean());
     }
 

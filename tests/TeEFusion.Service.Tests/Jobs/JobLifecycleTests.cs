@@ -6,7 +6,7 @@ namespace TeEFusion.Service.Tests.Jobs;
 
 public sealed class JobLifecycleTests
 {
-    private static readonly JobSpec Spec = new("p", "", 1, 0, 2, 5, 32, 32);
+    private static readonly JobSpec Spec = TestSpecs.Of("p", "", 1, 0, 2, 5, 32, 32);
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
 
     private static Job NewJob(string id) => new(id, Spec, Now, null, null);
@@ -14,7 +14,7 @@ public sealed class JobLifecycleTests
     [Fact]
     public async Task Events_have_increasing_ids_and_a_reader_resumes_after_any_of_them()
     {
-        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 4 }));
+        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 4 }), new WorkerSignal());
         var job = NewJob("j");
         Assert.True(queue.TryEnqueue(job));
         var live = ReadAllAsync(job, 0);
@@ -52,7 +52,7 @@ public sealed class JobLifecycleTests
     [Fact]
     public void Queue_positions_skip_canceled_jobs_and_the_queue_refuses_past_capacity()
     {
-        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 3 }));
+        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 3 }), new WorkerSignal());
         var jobs = new[] { NewJob("a"), NewJob("b"), NewJob("c") };
         foreach (var job in jobs) Assert.True(queue.TryEnqueue(job));
 

@@ -1,3 +1,4 @@
+using TeEFusion.Service.Tests.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Jobs.Redis;
@@ -12,7 +13,7 @@ namespace TeEFusion.Service.Tests.Redis;
 [Collection("Sequential")]
 public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<RedisReplicas>
 {
-    private static readonly JobSpec Spec = new("a lease", "", 1, 5, 2, 4.0, 32, 32);
+    private static readonly JobSpec Spec = TestSpecs.Of("a lease", "", 1, 5, 2, 4.0, 32, 32);
 
     [Fact]
     public async Task An_expired_lease_cannot_finish_the_requeued_job_and_a_job_finishes_once()
@@ -20,7 +21,7 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
         await using var host = Host(visibilityTimeoutSeconds: 1, ttlSeconds: 600);
         var (store, leases) = Services(host);
         var job = new Job("job_lease_" + Guid.NewGuid().ToString("N"), Spec, DateTimeOffset.UtcNow, "m", "v");
-        Assert.Equal(JobSubmitOutcome.Created, (await store.SubmitAsync(job, null, "fp", default)).Outcome);
+        Assert.IsType<Submission.Accepted>(await store.SubmitAsync(job, null, "fp", default));
 
         Assert.Equal(job.Id, (string?)(await leases.ClaimAsync("first", default))!["id"]);
         Assert.Null(await leases.ClaimAsync("nobody", default));
@@ -54,8 +55,8 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
         await using var host = Host(visibilityTimeoutSeconds: 30, ttlSeconds: 1);
         var (store, leases) = Services(host);
         var job = new Job("job_ttl_" + Guid.NewGuid().ToString("N"), Spec, DateTimeOffset.UtcNow, null, null);
-        Assert.Equal(JobSubmitOutcome.Created, (await store.SubmitAsync(job, "key-1", "fp-1", default)).Outcome);
-        Assert.Equal(JobSubmitOutcome.KeyReused, (await store.SubmitAsync(Another(), "key-1", "fp-2", default)).Outcome);
+        Assert.IsType<Submission.Accepted>(await store.SubmitAsync(job, "key-1", "fp-1", default));
+        Assert.Equal(SubmissionRefusal.KeyReused, Assert.IsType<Submission.Refused>(await store.SubmitAsync(Another(), "key-1", "fp-2", default)).Reason);
         Assert.NotNull(await leases.ClaimAsync("only", default));
         var local = new Job(job.Id, Spec, job.CreatedAt, null, null);
         local.TryStart(DateTimeOffset.UtcNow);
@@ -65,7 +66,7 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
 
         Assert.True(await ServiceFactory.EventuallyAsync(async () => await store.GetAsync(job.Id, default) is null, TimeSpan.FromSeconds(10)));
         Assert.Null(await store.GetImageAsync(job.Id, 0, default));
-        Assert.Equal(JobSubmitOutcome.Created, (await store.SubmitAsync(Another(), "key-1", "fp-2", default)).Outcome);
+        Assert.IsType<Submission.Accepted>(await store.SubmitAsync(Another(), "key-1", "fp-2", default));
     }
 
     private ServiceFactory Host(int visibilityTimeoutSeconds, int ttlSeconds) =>

@@ -1,3 +1,4 @@
+using TeEFusion.Service.Tests.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using TeEFusion.Service.Jobs;
@@ -14,7 +15,7 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
         faults ?? new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance);
 
     private static Job NewJob(string prompt, long seed, int steps = 4, double guidance = 5, string negative = "", int n = 1, int size = 32) =>
-        new($"job{Interlocked.Increment(ref _ids)}", new JobSpec(prompt, negative, n, seed, steps, guidance, size, size), DateTimeOffset.UtcNow, "tiny", "v");
+        new($"job{Interlocked.Increment(ref _ids)}", TestSpecs.Of(prompt, negative, n, seed, steps, guidance, size, size), DateTimeOffset.UtcNow, "tiny", "v");
 
     private static void RunToEnd(BatchEngine engine, int maxLoops = 200)
     {
@@ -152,7 +153,7 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
         engine.StepNext();
         Assert.All(first, j => Assert.Equal(JobState.Failed, j.State));
         Assert.Contains("kernel launch failed", first[0].Snapshot(DateTimeOffset.UtcNow).Error);
-        Assert.Equal("device_error", first[0].Snapshot(DateTimeOffset.UtcNow).ErrorCode);
+        Assert.Equal(JobErrorCode.DeviceError, first[0].Snapshot(DateTimeOffset.UtcNow).ErrorCode);
         Assert.Equal(0, engine.ActiveJobs);
 
         fail = false;
@@ -189,14 +190,14 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
     {
         using var engine = Engine(8);
         var past = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var spec = new JobSpec("late", "", 1, 1, 4, 5, 32, 32);
+        var spec = TestSpecs.Of("late", "", 1, 1, 4, 5, 32, 32);
         var service = new Job("t1", spec, DateTimeOffset.UtcNow, null, null) { Deadline = past };
         var client = new Job("t2", spec, DateTimeOffset.UtcNow, null, null) { Deadline = past, DeadlineFromClient = true };
         engine.Admit(service);
         engine.Admit(client);
         engine.StepNext();
         Assert.Equal(JobState.Failed, service.State);
-        Assert.Equal("timeout", service.Snapshot(DateTimeOffset.UtcNow).ErrorCode);
+        Assert.Equal(JobErrorCode.Timeout, service.Snapshot(DateTimeOffset.UtcNow).ErrorCode);
         Assert.Equal(JobState.Canceled, client.State);
         Assert.Equal(0, engine.ActiveJobs);
     }

@@ -40,6 +40,8 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
         Assert.Equal(0, (await JobApi.GetJobAsync(client, Id(queued))).GetProperty("queue_position").GetInt32());
+        var ready = await JobApi.JsonAsync(await client.GetAsync("/health/ready"));
+        Assert.Equal(1, ready.GetProperty("queue_depth").GetInt32());
         gate.Open();
         await JobApi.WaitForStateAsync(client, Id(running), "succeeded");
         await JobApi.WaitForStateAsync(client, Id(queued), "succeeded");
@@ -82,7 +84,7 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         await using var _ = factory;
         using var gate = new StepGate();
         gate.Install(hook);
-        var store = factory.Services.GetRequiredService<Service.Jobs.JobStore>();
+        var store = factory.Services.GetRequiredService<Service.Jobs.IJobStore>();
         var first = Id(await JobApi.CreateJobAsync(client, JobApi.Body(seed: 1)));
         await gate.EnteredAsync();
         var queued = new[] { Id(await JobApi.CreateJobAsync(client, JobApi.Body(seed: 2))), Id(await JobApi.CreateJobAsync(client, JobApi.Body(seed: 3))) };
@@ -94,13 +96,13 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
         gate.Open();
         await stopping.WaitAsync(JobApi.Patience);
 
-        Assert.True(store.TryGet(first, out var finished));
-        Assert.Equal(Service.Jobs.JobState.Succeeded, finished.State);
+        Assert.Equal(Service.Jobs.JobState.Succeeded, (await store.GetAsync(first, default))!.Snapshot.State);
         foreach (var id in queued)
         {
-            Assert.True(store.TryGet(id, out var job));
+            var job = (await store.GetAsync(id, default))!.Snapshot;
             Assert.Equal(Service.Jobs.JobState.Canceled, job.State);
-            Assert.Equal(DeviceWorker.ShutdownQueuedReason, job.Snapshot(DateTimeOffset.UtcNow).Error);
+            Assert.Equal(Service.Jobs.JobErrorCode.Shutdown, job.ErrorCode);
+            Assert.Equal(BatchEngine.ShutdownQueuedReason, job.Error);
         }
         Assert.Equal(WorkerStatus.Stopped, health.WorkerStatus);
     }

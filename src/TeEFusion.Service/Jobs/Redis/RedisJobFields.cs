@@ -36,7 +36,7 @@ internal static class RedisJobFields
     [
         "state", Name(s.State), "step", s.Step, "started", Millis(s.StartedAt), "finished", Millis(s.FinishedAt),
         "eta", s.EtaSeconds is { } eta ? eta.ToString("R", CultureInfo.InvariantCulture) : "",
-        "warnings", JsonSerializer.Serialize(s.Warnings, Json), "error_code", s.ErrorCode ?? "", "error", s.Error ?? "",
+        "warnings", JsonSerializer.Serialize(s.Warnings, Json), "error_code", s.ErrorCode?.Name() ?? "", "error", s.Error ?? "",
         "images", s.ImageCount,
     ];
 
@@ -51,7 +51,7 @@ internal static class RedisJobFields
         (int)f["total"],
         Text(Get(f, "eta")) is { } eta ? double.Parse(eta, CultureInfo.InvariantCulture) : null,
         Text(Get(f, "warnings")) is { } warnings ? JsonSerializer.Deserialize<string[]>(warnings, Json)! : [],
-        Text(Get(f, "error_code")),
+        JobErrorCodes.Parse(Text(Get(f, "error_code"))),
         Text(Get(f, "error")),
         Get(f, "images").TryParse(out int images) ? images : 0,
         Text(Get(f, "model_id")),

@@ -13,6 +13,10 @@ public sealed class RedisJobLeases(RedisConnection connection, IOptions<RedisOpt
 {
     private readonly TimeSpan _visibility = TimeSpan.FromSeconds(redis.Value.VisibilityTimeoutSeconds);
     private readonly int _ttl = queue.Value.ResultTtlSeconds;
+    private long _lastPending;
+
+    /// <summary>What the latest <see cref="PendingAsync"/> read (the relay reads it every renewal); 0 before the first read.</summary>
+    public int LastPending => (int)Interlocked.Read(ref _lastPending);
 
     /// <summary>The first queued job's fields, now leased to <paramref name="token"/>; null when nothing waits.</summary>
     public async Task<IReadOnlyDictionary<string, RedisValue>?> ClaimAsync(string token, CancellationToken cancellation)
@@ -63,9 +67,13 @@ public sealed class RedisJobLeases(RedisConnection connection, IOptions<RedisOpt
         return (int)await connection.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.RequeueExpired, values: args), cancellation);
     }
 
-    /// <summary>Queued jobs nobody has claimed yet.</summary>
-    public Task<long> PendingAsync(CancellationToken cancellation) =>
-        connection.RunAsync(db => db.SortedSetLengthAsync(connection.Prefix + ":pending"), cancellation);
+    /// <summary>Queued jobs nobody has claimed yet; remembered as <see cref="LastPending"/>.</summary>
+    public async Task<long> PendingAsync(CancellationToken cancellation)
+    {
+        var pending = await connection.RunAsync(db => db.SortedSetLengthAsync(connection.Prefix + ":pending"), cancellation);
+        Interlocked.Exchange(ref _lastPending, pending);
+        return pending;
+    }
 
     private long Expiry() => (time.GetUtcNow() + _visibility).ToUnixTimeMilliseconds();
 }

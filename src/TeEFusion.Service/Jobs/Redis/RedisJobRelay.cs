@@ -41,7 +41,7 @@ public sealed class RedisJobRelay(
     private Task _claiming = Task.CompletedTask;
     private Task _renewing = Task.CompletedTask;
     private Task _writing = Task.CompletedTask;
-    private int _pending;
+    private Task _canceling = Task.CompletedTask;
     private int _stopped;
 
     /// <summary>Jobs this replica has claimed and not yet finished or given back.</summary>
@@ -50,13 +50,10 @@ public sealed class RedisJobRelay(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (jobs.Value.Provider != JobsProvider.Redis) return Task.CompletedTask;
-        health.JobStore = connection.Check;
-        health.QueueDepth = () => Volatile.Read(ref _pending);
-        notifications.CancelRequested = CancelLocal;
-        queue.JobLeft = notifications.SignalWork;
         var claiming = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, lifetime.ApplicationStopping);
         _claiming = Task.Run(() => ClaimLoopAsync(claiming.Token), CancellationToken.None);
         _renewing = Task.Run(() => RenewLoopAsync(_stop.Token), CancellationToken.None);
+        _canceling = Task.Run(() => CancelLoopAsync(_stop.Token), CancellationToken.None);
         _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
         logger.LogInformation("Jobs are shared through Redis at {Endpoint} (replica {Replica})", connection.Endpoint, _replica);
         return Task.CompletedTask;
@@ -70,11 +67,10 @@ public sealed class RedisJobRelay(
         _writes.Writer.TryComplete();
         await Task.WhenAny(_writing, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_claiming, _renewing).ConfigureAwait(false);
+        await Task.WhenAll(_claiming, _renewing, _canceling).ConfigureAwait(false);
     }
 
-    private bool CanTakeWork() =>
-        model.Pipeline is not null && health.WorkerStatus == WorkerStatus.Running && !health.Draining && queue.Depth == 0;
+    private bool CanTakeWork() => model.Pipeline is not null && health.WorkerStatus == WorkerStatus.Running && !health.Draining;
 
     private async Task ClaimLoopAsync(CancellationToken stopping)
     {
@@ -83,6 +79,8 @@ public sealed class RedisJobRelay(
         {
             try
             {
+                // The claimed job waits in the local queue until the worker takes it; then the next one is claimed.
+                await queue.WaitUntilEmptyAsync(stopping).ConfigureAwait(false);
                 if (CanTakeWork() && await ClaimAsync(stopping).ConfigureAwait(false)) continue;
                 await notifications.WaitForWorkAsync(stopping).ConfigureAwait(false);
             }
@@ -132,7 +130,7 @@ public sealed class RedisJobRelay(
                 }
                 if (await leases.RequeueExpiredAsync(stopping).ConfigureAwait(false) is var requeued and > 0)
                     logger.LogWarning("Re-queued {Jobs} job(s) whose replica stopped renewing its lease", requeued);
-                Volatile.Write(ref _pending, (int)await leases.PendingAsync(stopping).ConfigureAwait(false));
+                await leases.PendingAsync(stopping).ConfigureAwait(false);
                 await Task.Delay(_renewInterval, time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -144,6 +142,19 @@ public sealed class RedisJobRelay(
                 logger.LogWarning("Renewing job leases in Redis failed; trying again: {Message}", ex.Message);
                 await Pause(stopping).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task CancelLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var notice in notifications.CancelRequests.ReadAllAsync(stopping).ConfigureAwait(false))
+                CancelLocal(notice.JobId, notice.Reason);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: cancel requests for this replica's jobs no longer matter, the leases go back.
         }
     }
 
@@ -166,7 +177,7 @@ public sealed class RedisJobRelay(
     private async Task WriteAsync(Transition transition)
     {
         var (claim, snapshot, entry) = (transition.Claim, transition.Snapshot, transition.Entry);
-        if (snapshot.State == JobState.Canceled && snapshot.Error is DeviceWorker.ShutdownQueuedReason or DeviceWorker.ShutdownRunningReason)
+        if (snapshot.ErrorCode == JobErrorCode.Shutdown)
         {
             _held.TryRemove(claim.Token, out _);
             if (await leases.ReleaseAsync(snapshot.Id, claim.Token, CancellationToken.None).ConfigureAwait(false))

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TeEFusion.Service.Health;
 using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Jobs.Redis;
@@ -13,6 +14,7 @@ namespace TeEFusion.Service.Jobs.Redis;
 public sealed class RedisJobStore(
     RedisConnection connection,
     RedisNotifications notifications,
+    RedisJobLeases leases,
     IOptions<QueueOptions> queue,
     TimeProvider time) : IJobStore
 {
@@ -22,17 +24,22 @@ public sealed class RedisJobStore(
 
     public int Capacity => _queue.Capacity;
 
-    public async Task<JobSubmitResult> SubmitAsync(Job job, string? idempotencyKey, string fingerprint, CancellationToken cancellation)
+    public int QueueDepth => leases.LastPending;
+
+    public JobStoreCheck? Check() => connection.Check();
+
+    public async Task<Submission> SubmitAsync(Job job, string? idempotencyKey, string fingerprint, CancellationToken cancellation)
     {
         RedisValue[] args = [connection.Prefix, job.Id, idempotencyKey ?? "", fingerprint, _queue.Capacity, .. RedisJobFields.Submitted(job)];
         var result = (RedisResult[])(await connection.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Submit, values: args), cancellation))!;
         var (outcome, id) = ((string)result[0]!, result.Length > 1 ? (string)result[1]! : job.Id);
         return outcome switch
         {
-            "created" => new JobSubmitResult(JobSubmitOutcome.Created, await GetAsync(id, cancellation)),
-            "existing" => new JobSubmitResult(JobSubmitOutcome.Existing, await GetAsync(id, cancellation)),
-            "reused" => new JobSubmitResult(JobSubmitOutcome.KeyReused, null),
-            _ => new JobSubmitResult(JobSubmitOutcome.QueueFull, null),
+            "created" or "existing" => await GetAsync(id, cancellation) is { } status
+                ? new Submission.Accepted(status, Replayed: outcome == "existing")
+                : throw new JobStoreUnavailableException($"Job {id} was stored but could not be read back."),
+            "reused" => new Submission.Refused(SubmissionRefusal.KeyReused, "The idempotency key was already used with a different request body."),
+            _ => new Submission.Refused(SubmissionRefusal.QueueFull, $"All {_queue.Capacity} queue places are taken."),
         };
     }
 

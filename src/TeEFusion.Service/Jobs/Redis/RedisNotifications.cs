@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TeEFusion.Service.Options;
@@ -6,20 +7,21 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Jobs.Redis;
 
 /// <summary>
-/// The replica's pub/sub listener. It wakes readers waiting for a job's next event, the claim loop when work was queued,
-/// and hands cancel requests to whoever runs the job here. Pub/sub may drop a message (e.g. during a reconnect), so
+/// The replica's pub/sub listener. It wakes readers waiting for a job's next event and the claim loop when work was
+/// queued, and passes on cancel requests through <see cref="CancelRequests"/> to whoever runs the job here. Pub/sub may drop a message (e.g. during a reconnect), so
 /// every waiter also wakes after Redis:PollMilliseconds and looks for itself.
 /// </summary>
 public sealed class RedisNotifications(RedisConnection connection, IOptions<RedisOptions> options)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _eventWaiters = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _work = new(0);
+    private readonly Channel<CancelNotice> _cancels = Channel.CreateUnbounded<CancelNotice>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
     private Task? _subscribed;
 
-    /// <summary>Gets (job id, reason) for each cancel request published by any replica.</summary>
-    public Action<string, string>? CancelRequested { get; set; }
+    /// <summary>Each cancel request published by any replica, in order.</summary>
+    public ChannelReader<CancelNotice> CancelRequests => _cancels.Reader;
 
     /// <summary>Subscribes once (again after a failed try); the multiplexer renews the subscriptions after a reconnect.</summary>
     public async Task EnsureSubscribedAsync()
@@ -61,8 +63,7 @@ public sealed class RedisNotifications(RedisConnection connection, IOptions<Redi
     /// <summary>Waits until work may have been queued (or the poll interval passed); true when woken by a signal.</summary>
     public Task<bool> WaitForWorkAsync(CancellationToken cancellation) => _work.WaitAsync(_poll, cancellation);
 
-    /// <summary>Wakes the claim loop from inside this replica (e.g. the worker took its prefetched job).</summary>
-    public void SignalWork()
+    private void SignalWork()
     {
         if (_work.CurrentCount == 0) _work.Release();
     }
@@ -77,7 +78,7 @@ public sealed class RedisNotifications(RedisConnection connection, IOptions<Redi
         {
             var text = (string)message!;
             var split = text.IndexOf('\n', StringComparison.Ordinal);
-            if (split > 0) CancelRequested?.Invoke(text[..split], text[(split + 1)..]);
+            if (split > 0) _cancels.Writer.TryWrite(new CancelNotice(text[..split], text[(split + 1)..]));
         }).ConfigureAwait(false);
     }
 

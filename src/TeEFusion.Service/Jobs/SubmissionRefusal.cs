@@ -1,0 +1,17 @@
+namespace TeEFusion.Service.Jobs;
+
+/// <summary>Why a submission was not taken; nothing was stored for any of these.</summary>
+public enum SubmissionRefusal
+{
+    /// <summary>The service is draining for shutdown.</summary>
+    Draining,
+
+    /// <summary>No model is loaded (still loading, or loading failed).</summary>
+    ModelUnavailable,
+
+    /// <summary>The idempotency key was seen with a different request.</summary>
+    KeyReused,
+
+    /// <summary>Every queue place is taken (or the queue closed for shutdown).</summary>
+    QueueFull,
+}

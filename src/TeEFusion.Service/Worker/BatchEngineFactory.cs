@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Options;
+using TeEFusion.Service.Telemetry;
+
+namespace TeEFusion.Service.Worker;
+
+/// <summary>
+/// Builds the <see cref="BatchEngine"/> for a served pipeline (at start-up and after each swap) with what every engine
+/// shares: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger.
+/// </summary>
+public sealed class BatchEngineFactory(
+    IOptions<BatchingOptions> batching,
+    ResiliencePipelineProvider<string> resilience,
+    DeviceFaultHook faults,
+    ServiceTelemetry telemetry,
+    TimeProvider time,
+    ILogger<BatchEngine> logger)
+{
+    private readonly BatchingOptions _batching = batching.Value;
+
+    /// <summary>Images in flight: Batching:MaxBatchSize, or 1 with batching off.</summary>
+    public int MaxBatchSize => _batching.Enabled ? _batching.MaxBatchSize : 1;
+
+    /// <summary>How long a fresh batch waits for company (Batching:MaxWaitMilliseconds).</summary>
+    public TimeSpan GatherWindow => TimeSpan.FromMilliseconds(_batching.MaxWaitMilliseconds);
+
+    public BatchEngine Create(SD3Pipeline pipeline) =>
+        new(pipeline, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
+            new WorkerInstruments(telemetry), time, logger);
+}
