@@ -21,6 +21,13 @@ public sealed record ImageProvenance(
     string ModelId,
     string ModelVersion)
 {
+    /// <summary>
+    /// How a batching server ran the image's steps (e.g. "rows-in-flight" or "padded-4"), since that decides which other
+    /// runs give the same bytes; null (and no chunk) for an image generated on its own.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Batching { get; init; }
+
     /// <summary>Keyword of the chunk holding <see cref="ToJson"/>.</summary>
     public const string ParametersKeyword = "parameters";
 
@@ -56,6 +63,7 @@ public sealed record ImageProvenance(
             ("height", Height.ToString(invariant)),
             ("model_id", ModelId),
             ("model_version", ModelVersion),
+            .. Batching is null ? Array.Empty<(string, string)>() : [("batching", Batching)],
             (ParametersKeyword, ToJson()),
         ];
     }

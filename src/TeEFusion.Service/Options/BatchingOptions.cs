@@ -15,12 +15,14 @@ public sealed class BatchingOptions
     public int MaxBatchSize { get; set; } = 4;
 
     /// <summary>
-    /// true: every batched step runs exactly <see cref="MaxBatchSize"/> rows (padded), so an image is byte-identical
-    /// whether its job ran alone or beside others; CPU/GPU kernels choose their blocking by row count, which moves the
-    /// last bits otherwise. false: steps run only the rows in flight, which is cheaper at low load (on a CPU a lone job
-    /// then costs one row instead of MaxBatchSize) at the price of last-bit differences (≈1e-6) between batched and lone runs.
+    /// The reproducibility mode, off by default. false: each step runs only the rows in flight, so a lone request costs
+    /// what it costs with batching off and its image is byte-identical to that run and to every other run at the same
+    /// load; beside other jobs, CPU/GPU kernels choose their blocking by row count, which moves the last bits (≈1e-6),
+    /// and its pixels may differ by a level. true: every step runs exactly <see cref="MaxBatchSize"/> rows (padded), so
+    /// an image is byte-identical whatever ran beside it, at the price of MaxBatchSize rows per step at any load. The
+    /// PNG's <c>batching</c> chunk records which mode made it.
     /// </summary>
-    public bool PadToMaxBatchSize { get; set; } = true;
+    public bool PadToMaxBatchSize { get; set; }
 
     /// <summary>How long an idle worker waits for more jobs before starting a batch.</summary>
     [Range(0, 10_000)]

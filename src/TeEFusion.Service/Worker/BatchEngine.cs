@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Service.Jobs;
@@ -41,6 +42,9 @@ public sealed class BatchEngine(
     public const string ShutdownRunningReason = "The service shut down before the job finished (Worker:DrainTimeoutSeconds passed).";
 
     private readonly List<JobRun> _runs = [];
+
+    // The PNG's batching chunk: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
+    private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
     private readonly IFlowMatchSampler _sampler = pipeline.CreateSampler(pipeline.DefaultSampler);
     private int _turn;
 
@@ -204,7 +208,7 @@ public sealed class BatchEngine(
                 using (instruments.PhaseActivity("decode", job.Id))
                     images = cat(Enumerable.Range(0, run.ImageCount).Select(k => pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
                 using (instruments.PhaseActivity("encode_png", job.Id))
-                    pngs = pipeline.EncodePng(images, run.Requests);
+                    pngs = PngImageWriter.EncodeBatch(images, run.Requests.Select(r => pipeline.Provenance(r) with { Batching = _batching }).ToList());
             });
             job.AddWarnings(run.Warnings);
             if (job.TrySucceed(pngs, time.GetUtcNow()))

@@ -57,6 +57,19 @@ public class PngImageWriterTests
     }
 
     [Fact]
+    public void ABatchingServersModeIsItsOwnChunkAndPartOfTheParameters()
+    {
+        using var scope = NewDisposeScope();
+        var provenance = Provenance(8, 4) with { Batching = "rows-in-flight" };
+        var png = PngImageWriter.Encode(RandomImage(4, 8, 4).Image, provenance);
+
+        var chunks = PngChunks.Texts(png);
+        Assert.Equal(("batching", "rows-in-flight"), (chunks[^2].Keyword, chunks[^2].Text));
+        Assert.Equal(provenance, ImageProvenance.FromJson(chunks[^1].Text));
+        Assert.DoesNotContain("batching", Provenance(8, 4).ToJson());
+    }
+
+    [Fact]
     public void ProvenanceIsWrittenAsTextChunksIncludingNonLatin()
     {
         using var scope = NewDisposeScope();

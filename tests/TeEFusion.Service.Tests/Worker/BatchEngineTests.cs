@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp;
 using TeEFusion.Service.Tests.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -82,6 +83,33 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
             largest = Math.Max(largest, Math.Max(Math.Abs(p.R - q.R), Math.Max(Math.Abs(p.G - q.G), Math.Abs(p.B - q.B))));
         }
         Assert.True(largest <= 1, $"unpadded and padded images differ by {largest} levels");
+    }
+
+    [Fact]
+    public void WithoutPaddingALoneRequestIsByteIdenticalToBatchingOffAndItsPngSaysSo()
+    {
+        byte[] Run(int maxBatch, bool pad)
+        {
+            using var engine = Engine(maxBatch, pad: pad);
+            var job = NewJob("a lone lighthouse", 9);
+            engine.Admit(job);
+            RunToEnd(engine);
+            Assert.Equal(JobState.Succeeded, job.State);
+            return job.Images[0];
+        }
+
+        var unpadded = Run(4, pad: false);
+        var padded = Run(4, pad: true);
+
+        Assert.Equal(Run(1, pad: false), unpadded);
+        Assert.Equal("rows-in-flight", Batching(unpadded));
+        Assert.Equal("padded-4", Batching(padded));
+
+        static string? Batching(byte[] png)
+        {
+            using var image = SixLabors.ImageSharp.Image.Load(png);
+            return image.Metadata.GetPngMetadata().TextData.FirstOrDefault(t => t.Keyword == "batching").Value;
+        }
     }
 
     [Fact]

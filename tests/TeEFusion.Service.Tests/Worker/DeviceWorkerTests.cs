@@ -50,7 +50,9 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
     [Fact]
     public async Task Delete_cancels_a_queued_job_at_once_and_a_running_one_at_the_next_step_without_touching_its_batch()
     {
-        var (factory, client, hook) = await StartAsync(("Batching:MaxBatchSize", "4"), ("Batching:MaxWaitMilliseconds", "300"));
+        // Padded, so the batched image can be compared byte for byte with the same request run alone.
+        var (factory, client, hook) = await StartAsync(("Batching:MaxBatchSize", "4"), ("Batching:MaxWaitMilliseconds", "300"),
+            ("Batching:PadToMaxBatchSize", "true"));
         await using var _ = factory;
         using var gate = new StepGate();
         gate.Install(hook);
@@ -128,7 +130,9 @@ public sealed class DeviceWorkerTests(TinyModelFolder model) : IClassFixture<Tin
     [Fact]
     public async Task Out_of_memory_splits_the_batch_and_every_job_succeeds()
     {
-        var (factory, client, hook) = await StartAsync(("Batching:MaxBatchSize", "4"), ("Batching:MaxWaitMilliseconds", "300"));
+        // Padded, so the batched image can be compared byte for byte with the same request run alone.
+        var (factory, client, hook) = await StartAsync(("Batching:MaxBatchSize", "4"), ("Batching:MaxWaitMilliseconds", "300"),
+            ("Batching:PadToMaxBatchSize", "true"));
         await using var _ = factory;
         var widest = 0;
         hook.BeforeStep = ids =>
