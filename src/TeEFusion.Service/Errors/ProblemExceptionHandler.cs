@@ -18,11 +18,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOp
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, Title(bad.StatusCode), Describe(bad)),
-            JobStoreUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, "Job store unavailable", unavailable.Message),
+            InvalidOperationException when UnknownCharset(http.Request) is { } charset => (StatusCodes.Status415UnsupportedMediaType,
+                Title(StatusCodes.Status415UnsupportedMediaType), $"The request's Content-Type names the charset '{charset}', which is not a known encoding; send UTF-8."),
+            // The store's own message names its address: that is for the operator's log, not for clients.
+            JobStoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Job store unavailable",
+                $"The job store cannot be reached right now; retry after {queue.Value.RetryAfterSeconds} s."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The server failed to handle the request."),
         };
         // An unreachable job store is an outage readiness already reports, not a bug: one line, no stack.
-        if (exception is JobStoreUnavailableException) logger.LogWarning("{Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
+        if (exception is JobStoreUnavailableException)
+            logger.LogWarning("{Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, exception.Message);
         else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
         else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);
 
@@ -36,6 +41,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOp
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    // The charset of the request's Content-Type when the runtime knows no such encoding; null otherwise.
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Length == 0) return null;
+        var charset = type.Charset.ToString().Trim('"');
+        try
+        {
+            System.Text.Encoding.GetEncoding(charset);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 
     private static string Title(int status) => status switch

@@ -35,13 +35,14 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Every error as ProblemDetails (RFC 9457) with the request path and trace id; malformed JSON and wrong types throw
+    /// Every error as ProblemDetails (RFC 9457) with the request path and trace id, whatever the client accepts; malformed JSON and wrong types throw
     /// BadHttpRequestException (400) instead of an empty 400; JSON is snake_case like the OpenAI API, enums as strings.
     /// </summary>
     public static IServiceCollection AddServiceErrors(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path);
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>

@@ -2,7 +2,9 @@ namespace TeEFusion.Service.Security;
 
 /// <summary>
 /// Endpoint filter behind <see cref="SecurityEndpointExtensions.RequireApiKey{TBuilder}"/>: 401 without a usable or known key,
-/// 403 for a known key without the rights the route needs. Stores the caller's key id for logs.
+/// 403 for a known key without the rights the route needs. Stores the caller's key id for logs. While /v1 is open (no
+/// Auth:ApiKeys), whatever credential a client sends there is ignored: OpenAI clients must send some key, and refusing
+/// the placeholder they send would make the open API unusable from them; admin routes still need an admin key.
 /// </summary>
 public sealed class ApiKeyFilter(AccessLevel level) : IEndpointFilter
 {
@@ -14,7 +16,8 @@ public sealed class ApiKeyFilter(AccessLevel level) : IEndpointFilter
         var http = context.HttpContext;
         var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
         var (shape, key) = ApiCredential.Read(http.Request);
-        if (shape == CredentialShape.None && level == AccessLevel.Api && store.ApiIsOpen) return await next(context);
+        if (level == AccessLevel.Api && store.ApiIsOpen && (shape != CredentialShape.Present || store.Check(key!) == KeyRights.Unknown))
+            return await next(context);
         if (shape == CredentialShape.None) return Unauthorized(http, "An API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
         if (shape == CredentialShape.Malformed)
             return Unauthorized(http, "The credential is malformed: send exactly one of 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");

@@ -8,7 +8,8 @@ namespace TeEFusion.Service.Security;
 
 /// <summary>
 /// The "per-key" rate-limit policy: a fixed window of Auth:RateLimitPermits requests per Auth:RateLimitWindowSeconds for each
-/// presented key (each client address when none), answered with 429 + Retry-After + ProblemDetails.
+/// configured key a client presents (each client address otherwise, so that inventing keys on an open /v1 buys no extra
+/// permits), answered with 429 + Retry-After + ProblemDetails.
 /// </summary>
 public static class PerKeyRateLimiting
 {
@@ -36,7 +37,8 @@ public static class PerKeyRateLimiting
         if (auth.RateLimitPermits == 0) return RateLimitPartition.GetNoLimiter("off");
         // The partition key is a digest, so raw keys never sit in the limiter's tables.
         var (shape, key) = ApiCredential.Read(http.Request);
-        var partition = shape == CredentialShape.Present
+        var known = shape == CredentialShape.Present && http.RequestServices.GetRequiredService<ApiKeyStore>().Check(key!) != KeyRights.Unknown;
+        var partition = known
             ? "key:" + ApiKeyStore.KeyId(key!)
             : "addr:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions

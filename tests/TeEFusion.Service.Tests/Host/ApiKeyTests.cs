@@ -67,6 +67,21 @@ public sealed class ApiKeyTests(TinyModelFolder model) : IClassFixture<TinyModel
     }
 
     [Fact]
+    public async Task On_an_open_v1_the_OpenAI_SDK_works_with_whatever_key_it_sends_and_admin_still_needs_the_admin_key()
+    {
+        // The README's distillation walkthrough: an admin key and no Auth:ApiKeys, and the README's SDK snippet's key.
+        await using var factory = ServiceFactory.For(model, ("Auth:AdminKeys:0", AdminKey));
+        Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
+
+        var models = await factory.CreateOpenAIClient("any-key-while-v1-is-open").GetOpenAIModelClient().GetModelsAsync();
+        var client = factory.CreateClient();
+
+        Assert.Single(models.Value);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/v1/models", "Bearer two words"))).StatusCode);
+        await ProblemAssert.IsProblemAsync(await client.SendAsync(Get("/admin/status", "Bearer any-key-while-v1-is-open")), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Admin_route_gives_401_without_or_with_a_wrong_key_403_with_an_api_key_and_200_with_an_admin_key()
     {
         await using var factory = Secured();

@@ -30,6 +30,9 @@ public sealed class RedisOutageTests(RedisReplicas replicas) : IClassFixture<Red
         var refused = await client.PostAsJsonAsync("/v1/jobs", JobApi.Body());
         var unavailable = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Equal("Job store unavailable", unavailable.GetProperty("title").GetString());
+        // Clients learn what they can act on; where Redis lives is for the operator's log.
+        Assert.DoesNotContain("127.0.0.1", unavailable.GetRawText());
+        Assert.DoesNotContain(replicas.Redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), unavailable.GetProperty("detail").GetString());
         Assert.NotNull(refused.Headers.RetryAfter);
         await ProblemAssert.IsProblemAsync(await client.GetAsync("/v1/jobs/job_any"), HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
