@@ -1,5 +1,5 @@
-using TeEFusion.Bench;
 using TeEFusion.Cli.Commands;
+using TeEFusion.Tooling.Benchmarks;
 
 namespace TeEFusion.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using TeEFusion.Cli.Commands;
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Cli.Tests;
 

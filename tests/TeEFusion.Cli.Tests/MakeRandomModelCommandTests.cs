@@ -1,6 +1,6 @@
 using TeEFusion.Cli.Commands;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Cli.Tests;
 

@@ -1,4 +1,4 @@
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Cli.Tests;
 

@@ -1,9 +1,9 @@
 using TeEFusion.Cli.Commands;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.Shapes;
-using TeEFusion.Core.TinyShapes;
 using TeEFusion.Core.Vae;
+using TeEFusion.Tooling.Shapes;
+using TeEFusion.Tooling.TinyShapes;
 
 namespace TeEFusion.Cli.Tests;
 

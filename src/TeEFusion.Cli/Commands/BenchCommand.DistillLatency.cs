@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TeEFusion.Bench;
+using TeEFusion.Tooling.Benchmarks;
 
 namespace TeEFusion.Cli.Commands;
 
@@ -8,7 +8,7 @@ internal static partial class BenchCommand
 {
     private static Command DistillLatency()
     {
-        var d = new DistillLatencyBenchSettings();
+        var d = new DistillLatencyBenchSettings { ServiceDll = BuiltService.DllPath };
         var preset = new Option<string>("--preset") { Description = "Random preset of the served model.", DefaultValueFactory = _ => d.Preset };
         var size = new Option<string>("--size") { Description = "Image size WxH of the requests.", DefaultValueFactory = _ => $"{d.Width}x{d.Height}" };
         var steps = Int("--steps", "Steps per image.", d.Steps);
@@ -20,7 +20,7 @@ internal static partial class BenchCommand
         var distillSteps = Int("--distill-steps", "The run's schedule steps.", d.DistillSteps);
         var distillBatch = Int("--distill-batch", "The run's trajectories per iteration.", d.DistillBatch);
         var bound = Int("--bound-ms", "Distillation:MaxInferenceWaitMilliseconds of the service (0: no bound).", d.BoundMilliseconds);
-        var serviceDll = new Option<string?>("--service-dll") { Description = "TeEFusion.Service.dll to run (default: the one built in this repository)." };
+        var serviceDll = ServiceDll(d.ServiceDll);
         var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/distill-latency-cpu.json)." };
 
         var command = new Command("distill-latency", "Inference latency (p50/p95) of the real service with and without an active distillation run.")
@@ -35,7 +35,7 @@ internal static partial class BenchCommand
                 Preset = parse.GetValue(preset)!, Width = width, Height = height, Steps = parse.GetValue(steps), Requests = parse.GetValue(requests),
                 Warmup = parse.GetValue(warmup), GapMilliseconds = parse.GetValue(gap), PhaseSeconds = parse.GetValue(phaseSeconds),
                 DistillSampler = parse.GetValue(sampler)!, DistillSteps = parse.GetValue(distillSteps), DistillBatch = parse.GetValue(distillBatch),
-                BoundMilliseconds = parse.GetValue(bound), ServiceDll = parse.GetValue(serviceDll),
+                BoundMilliseconds = parse.GetValue(bound), ServiceDll = parse.GetValue(serviceDll)!,
             };
             settings.Validate();
             var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "distill-latency-cpu.json");

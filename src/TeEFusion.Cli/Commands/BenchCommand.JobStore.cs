@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TeEFusion.Bench;
+using TeEFusion.Tooling.Benchmarks;
 
 namespace TeEFusion.Cli.Commands;
 
@@ -7,7 +7,7 @@ internal static partial class BenchCommand
 {
     private static Command JobStore()
     {
-        var d = new JobStoreBenchSettings();
+        var d = new JobStoreBenchSettings { ServiceDll = BuiltService.DllPath };
         var preset = new Option<string>("--preset") { Description = "Random preset of the served model.", DefaultValueFactory = _ => d.Preset };
         var size = new Option<string>("--size") { Description = "Image size WxH.", DefaultValueFactory = _ => $"{d.Width}x{d.Height}" };
         var steps = Int("--steps", "Steps per image.", d.Steps);
@@ -17,7 +17,7 @@ internal static partial class BenchCommand
         var cellSeconds = Int("--cell-seconds", "Time limit of one cell.", d.CellSeconds);
         var redis = new Option<string?>("--redis") { Description = "An existing Redis (host:port[,options]); default: start a throwaway redis-server." };
         var redisServer = new Option<string>("--redis-server") { Description = "redis-server executable to start.", DefaultValueFactory = _ => d.RedisServer };
-        var serviceDll = new Option<string?>("--service-dll") { Description = "TeEFusion.Service.dll to run (default: the one built in this repository)." };
+        var serviceDll = ServiceDll(d.ServiceDll);
         var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/jobstore-cpu.json)." };
 
         var command = new Command("jobstore", "Benchmark the Redis job store against the in-process one: per-job overhead, and one vs two instances on one Redis.")
@@ -39,7 +39,7 @@ internal static partial class BenchCommand
                 CellSeconds = parse.GetValue(cellSeconds),
                 Redis = parse.GetValue(redis),
                 RedisServer = parse.GetValue(redisServer)!,
-                ServiceDll = parse.GetValue(serviceDll),
+                ServiceDll = parse.GetValue(serviceDll)!,
             };
             settings.Validate();
             var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "jobstore-cpu.json");

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using TeEFusion.Bench;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.Benchmarks;
+using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Cli.Commands;
 
@@ -28,7 +28,7 @@ internal static partial class BenchCommand
 
     private static Command Service()
     {
-        var d = new ServiceBenchSettings();
+        var d = new ServiceBenchSettings { ServiceDll = BuiltService.DllPath };
         var preset = new Option<string>("--preset") { Description = "Random preset of the load and overhead cells.", DefaultValueFactory = _ => d.Preset };
         var size = new Option<string>("--size") { Description = "Image size WxH of the load and overhead cells.", DefaultValueFactory = _ => $"{d.Width}x{d.Height}" };
         var steps = Int("--steps", "Steps per image in the load and overhead cells.", d.Steps);
@@ -45,7 +45,7 @@ internal static partial class BenchCommand
         var memoryBaseline = Int("--memory-baseline", "Requests before the baseline RSS reading.", d.MemoryBaseline);
         var memoryRequests = Int("--memory-requests", "Requests in all before the final RSS reading.", d.MemoryRequests);
         var memorySeconds = Int("--memory-seconds", "Time limit of the memory run.", d.MemorySeconds);
-        var serviceDll = new Option<string?>("--service-dll") { Description = "TeEFusion.Service.dll to run (default: the one built in this repository)." };
+        var serviceDll = ServiceDll(d.ServiceDll);
         var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/service-cpu.json)." };
 
         var command = new Command("service", "Benchmark the real service over loopback HTTP: load (batching on/off), overhead vs the pipeline, memory over many requests.")
@@ -77,7 +77,7 @@ internal static partial class BenchCommand
                 MemoryBaseline = parse.GetValue(memoryBaseline),
                 MemoryRequests = parse.GetValue(memoryRequests),
                 MemorySeconds = parse.GetValue(memorySeconds),
-                ServiceDll = parse.GetValue(serviceDll),
+                ServiceDll = parse.GetValue(serviceDll)!,
             };
             settings.Validate();
             var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "service-cpu.json");
@@ -235,6 +235,9 @@ internal static partial class BenchCommand
 
     internal static Option<int> Int(string name, string description, int value) =>
         new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Option<string> ServiceDll(string defaultPath) =>
+        new("--service-dll") { Description = "TeEFusion.Service.dll to run.", DefaultValueFactory = _ => defaultPath };
 
     // Accepts both `--batch 1,4` and `--batch 1 4`.
     private static Option<string[]> List(string name, string description, string value) =>

@@ -3,7 +3,8 @@ using TeEFusion.Core.Distillation;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
-using TeEFusion.Core.Shapes;
+using TeEFusion.Tooling.Benchmarks;
+using TeEFusion.Tooling.Shapes;
 
 namespace TeEFusion.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 using TorchSharp;
 
 namespace TeEFusion.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TeEFusion.Core.TinyShapes;
+using TeEFusion.Tooling.TinyShapes;
 
 namespace TeEFusion.Cli.Commands;
 

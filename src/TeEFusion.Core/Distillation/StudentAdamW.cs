@@ -9,7 +9,7 @@ namespace TeEFusion.Core.Distillation;
 /// moments, ε added after the square root). Written out rather than wrapping optim.AdamW so that the moments are
 /// plain named tensors: a checkpoint stores them as safetensors and a resumed run continues bit-for-bit.
 /// </summary>
-internal sealed class StudentAdamW : IDisposable
+public sealed class StudentAdamW : IDisposable
 {
     private readonly (string Name, Parameter Param)[] _parameters;
     private readonly Dictionary<string, Tensor> _expAvg = new(StringComparer.Ordinal);

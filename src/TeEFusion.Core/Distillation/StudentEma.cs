@@ -7,7 +7,7 @@ namespace TeEFusion.Core.Distillation;
 /// An exponential moving average of the student's parameters, ema ← d·ema + (1 − d)·θ after every optimizer step,
 /// kept in float32 beside the trained weights.
 /// </summary>
-internal sealed class StudentEma : IDisposable
+public sealed class StudentEma : IDisposable
 {
     private readonly (string Name, Parameter Param)[] _parameters;
     private readonly Dictionary<string, Tensor> _average = new(StringComparer.Ordinal);

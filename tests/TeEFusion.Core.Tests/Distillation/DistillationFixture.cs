@@ -1,7 +1,7 @@
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.RandomModels;
 using TeEFusion.Core.Runtime;
+using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Core.Tests.Distillation;
 

@@ -1,7 +1,7 @@
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.TinyShapes;
+using TeEFusion.Tooling.TinyShapes;
 
 namespace TeEFusion.Core.Tests.Pipelines;
 

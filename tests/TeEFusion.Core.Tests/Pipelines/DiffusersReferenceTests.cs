@@ -2,11 +2,11 @@ using TeEFusion.Core.Distillation;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.MMDiT;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.RandomModels;
 using TeEFusion.Core.Runtime;
-using TeEFusion.Core.Shapes;
 using TeEFusion.Core.TextEncoders;
 using TeEFusion.Core.Tokenizers;
+using TeEFusion.Tooling.RandomModels;
+using TeEFusion.Tooling.Shapes;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

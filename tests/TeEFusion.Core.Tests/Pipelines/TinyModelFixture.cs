@@ -1,5 +1,5 @@
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Tests.Pipelines;

@@ -1,4 +1,4 @@
-using TeEFusion.Core.RandomModels;
+using TeEFusion.Tooling.RandomModels;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Service.Tests.Fixtures;

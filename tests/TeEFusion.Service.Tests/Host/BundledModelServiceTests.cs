@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using TeEFusion.Core.Shapes;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Tests.Endpoints;
 using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Tooling.Benchmarks;
+using TeEFusion.Tooling.Shapes;
 
 namespace TeEFusion.Service.Tests.Host;
 

@@ -1,9 +1,0 @@
-namespace TeEFusion.Core.Shapes;
-
-/// <summary>The object's outline in a procedural scene.</summary>
-public enum ShapeKind
-{
-    Circle,
-    Square,
-    Triangle,
-}

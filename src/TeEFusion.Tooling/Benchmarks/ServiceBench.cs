@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Tooling.RandomModels;
+
+namespace TeEFusion.Tooling.Benchmarks;
+
+/// <summary>
+/// Benchmarks the service as a client sees it: load (throughput and latency percentiles, batching on vs off), the HTTP
+/// overhead over the in-process pipeline, and the service's memory over a long run. Loopback only; every loop is
+/// bounded in count and in time.
+/// </summary>
+public static class ServiceBench
+{
+    public const double OverheadTarget = 1.05;
+    public const double MemoryTolerance = 0.10;
+
+    /// <summary>
+    /// Runs every part of <paramref name="settings"/>; <paramref name="log"/> receives one line per finished phase. Canceling
+    /// <paramref name="cancel"/> stops the requests and the service (the CLI cancels it on SIGTERM and Ctrl+C).
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The service did not start, or a request that must succeed failed.</exception>
+    public static async Task<ServiceBenchReport> RunAsync(ServiceBenchSettings settings, Action<string>? log = null, CancellationToken cancel = default)
+    {
+        settings.Validate();
+        settings = settings with { ServiceDll = Path.GetFullPath(settings.ServiceDll) };
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            Timeout = TimeSpan.FromSeconds(Math.Max(settings.CellSeconds, settings.MemorySeconds) + 30),
+        };
+        var folder = Directory.CreateTempSubdirectory("teefusion-bench-service-").FullName;
+        try
+        {
+            RandomModelWriter.Write(folder, RandomModelPresets.Parse(settings.Preset), settings.Seed);
+            log?.Invoke($"wrote the random {settings.Preset} model in {clock.Elapsed.TotalSeconds:F1} s");
+            var rows = new List<ServiceLoadRow>();
+            foreach (var batching in new[] { true, false })
+                rows.AddRange(await LoadCellsAsync(client, folder, batching, settings, log, cancel));
+            var overhead = await OverheadAsync(client, folder, settings, log, cancel);
+            var memory = await MemoryAsync(client, settings, log, cancel);
+            return new ServiceBenchReport("service", started, clock.Elapsed.TotalSeconds, MachineInfo.Current("cpu"), settings, rows, overhead, memory);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ServiceLoadRow>> LoadCellsAsync(HttpClient client, string folder, bool batching, ServiceBenchSettings s,
+        Action<string>? log, CancellationToken cancel)
+    {
+        using var service = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", batching ? "true" : "false"),
+            ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture)), ("Batching:PadToMaxBatchSize", "true"));
+        var load = Load(client, service, s.Width, s.Height, s.Steps, s);
+        await WarmupAsync(load, s.Warmup, cancel);
+        var rows = new List<ServiceLoadRow>();
+        foreach (var concurrency in s.Concurrency)
+        {
+            var run = await load.RunAsync(s.Requests, concurrency, TimeSpan.FromSeconds(s.CellSeconds), s.Seed + 1000, cancel);
+            var latencies = run.LatenciesMs;
+            var row = new ServiceLoadRow(batching, concurrency, run.Sent, run.Succeeded, run.Failed, run.Seconds, run.Succeeded / run.Seconds,
+                Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : null,
+                run.FirstFailure);
+            rows.Add(row);
+            log?.Invoke($"batching {(batching ? "on " : "off")} concurrency {concurrency,2}: {row.Succeeded}/{row.Sent} ok in {row.Seconds:F1} s, " +
+                        $"{row.ImagesPerSecond:F2} images/s, p50 {row.P50Ms:F0} p95 {row.P95Ms:F0} p99 {row.P99Ms:F0} ms");
+        }
+        return rows;
+    }
+
+    // The cell the target is about (batching on, padding off: a lone job is one row, as in the pipeline), then batching off.
+    private static readonly (string Name, (string Key, string Value)[] Overrides)[] OverheadConfigurations =
+    [
+        ("batching on, padding off", [("Batching:Enabled", "true"), ("Batching:PadToMaxBatchSize", "false")]),
+        ("batching off", [("Batching:Enabled", "false")]),
+    ];
+
+    // Each side runs alone: every service configuration's requests first (the service then stopped), then the pipeline in
+    // this process. Interleaving them was tried and measured the two processes' torch thread pools fighting over the
+    // cores (a lone request right after an in-process Generate took 5-20× its back-to-back time), not the service.
+    private static async Task<IReadOnlyList<ServiceOverhead>> OverheadAsync(HttpClient client, string folder, ServiceBenchSettings s, Action<string>? log,
+        CancellationToken cancel)
+    {
+        var httpTimings = new List<(string Name, Timing Http)>();
+        foreach (var (name, overrides) in OverheadConfigurations)
+        {
+            using var service = await StartAsync(client, folder, s, log, cancel, overrides);
+            var load = Load(client, service, s.Width, s.Height, s.Steps, s);
+            for (var i = 0; i < Math.Max(1, s.Warmup); i++) await load.SendAsync(s.Seed, cancel);
+            var http = new double[s.OverheadRepeats];
+            for (var i = 0; i < s.OverheadRepeats; i++) http[i] = await load.SendAsync(s.Seed, cancel);
+            httpTimings.Add((name, Timing.Of(http)));
+        }
+        using var pipeline = StudentPipeline.Load(folder);
+        var request = new GenerationRequest(s.Prompt) { Seed = s.Seed, Steps = s.Steps, Guidance = s.Guidance, Width = s.Width, Height = s.Height };
+        for (var i = 0; i < Math.Max(1, s.Warmup); i++) pipeline.Generate(request);
+        var local = new double[s.OverheadRepeats];
+        for (var i = 0; i < s.OverheadRepeats; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            pipeline.Generate(request);
+            local[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        var localTiming = Timing.Of(local);
+        var cells = new List<ServiceOverhead>();
+        foreach (var (name, http) in httpTimings)
+        {
+            var ratio = http.MedianMs / localTiming.MedianMs;
+            log?.Invoke($"overhead ({name}): HTTP {http.MedianMs:F1} ms vs pipeline {localTiming.MedianMs:F1} ms = {ratio:F3}");
+            cells.Add(new ServiceOverhead(name, s.OverheadRepeats, http, localTiming, ratio, ratio <= OverheadTarget));
+        }
+        return cells;
+    }
+
+    private static async Task<ServiceMemory> MemoryAsync(HttpClient client, ServiceBenchSettings s, Action<string>? log,
+        CancellationToken cancel)
+    {
+        var folder = Directory.CreateTempSubdirectory("teefusion-bench-service-memory-").FullName;
+        try
+        {
+            RandomModelWriter.Write(folder, RandomModelPresets.Parse(s.MemoryPreset), s.Seed);
+            using var service = await StartAsync(client, folder, s, log, cancel);
+            var load = Load(client, service, s.MemoryWidth, s.MemoryHeight, s.MemorySteps, s);
+            await WarmupAsync(load, s.Warmup, cancel);
+            var afterStart = service.ResidentMib();
+            var clock = Stopwatch.StartNew();
+            var limit = TimeSpan.FromSeconds(s.MemorySeconds);
+            var first = await load.RunAsync(s.MemoryBaseline, s.MemoryConcurrency, limit, s.Seed + 10_000, cancel);
+            var afterBaseline = service.ResidentMib();
+            log?.Invoke($"memory: {first.Succeeded} requests, RSS {afterBaseline:F0} MiB (after start {afterStart:F0} MiB)");
+            var rest = await load.RunAsync(s.MemoryRequests - s.MemoryBaseline, s.MemoryConcurrency, limit - clock.Elapsed, s.Seed + 10_000 + s.MemoryBaseline, cancel);
+            var afterAll = service.ResidentMib();
+            var failed = first.Failed + rest.Failed;
+            var complete = failed == 0 && first.Sent + rest.Sent == s.MemoryRequests;
+            double? ratio = afterAll / afterBaseline;
+            bool? met = ratio is { } r && complete ? Math.Abs(r - 1) <= MemoryTolerance : null;
+            log?.Invoke($"memory: {first.Succeeded + rest.Succeeded} requests, RSS {afterAll:F0} MiB, ratio {ratio:F3}");
+            return new ServiceMemory(first.Succeeded, first.Succeeded + rest.Succeeded, failed, clock.Elapsed.TotalSeconds, afterStart, afterBaseline, afterAll,
+                ratio, met, first.FirstFailure ?? rest.FirstFailure);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<ServiceProcess> StartAsync(HttpClient client, string folder, ServiceBenchSettings s, Action<string>? log, CancellationToken cancel,
+        params (string Key, string Value)[] overrides)
+    {
+        var clock = Stopwatch.StartNew();
+        var configuration = new Dictionary<string, string>
+        {
+            ["Model:Path"] = folder,
+            ["Queue:Capacity"] = Math.Max(64, s.Concurrency.Max() * 2).ToString(CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides) configuration[key] = value;
+        var service = await ServiceProcess.StartAsync(s.ServiceDll, configuration, TimeSpan.FromSeconds(s.StartSeconds), cancel);
+        log?.Invoke($"service pid {service.Id} ready at {service.Address} in {clock.Elapsed.TotalSeconds:F1} s " +
+                    $"({string.Join(", ", overrides.Select(o => $"{o.Key}={o.Value}"))})");
+        return service;
+    }
+
+    private static ServiceLoad Load(HttpClient client, ServiceProcess service, int width, int height, int steps, ServiceBenchSettings s) =>
+        new(client, [service.Address], s.Prompt, width, height, steps, s.Guidance);
+
+    private static async Task WarmupAsync(ServiceLoad load, int count, CancellationToken cancel)
+    {
+        for (var i = 0; i < count; i++) await load.SendAsync(i, cancel);
+    }
+
+    /// <summary>Nearest rank: the smallest latency with at least p% of the requests at or below it.</summary>
+    internal static double? Percentile(IReadOnlyList<double> sorted, int p) =>
+        sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using TeEFusion.Core.Distillation;
+using TeEFusion.Core.IO;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Core.Runtime;
+using TeEFusion.Tooling.RandomModels;
+using TeEFusion.Tooling.Shapes;
+using static TorchSharp.torch;
+
+namespace TeEFusion.Tooling.TinyShapes;
+
+/// <summary>
+/// Makes the bundled tiny-shapes model from nothing, in stages that each leave their result in the work folder:
+/// <c>init</c> (the untrained tiny-shapes architecture, T5-less, as a diffusers folder), <c>vae</c>, <c>teacher</c>,
+/// <c>student</c> (TeEFusion distillation with the project's distiller) and <c>assemble</c> (the student folder with
+/// the teacher folder inside it, both indexes naming the recipe's default guidance, and a model card). A finished stage is never redone; an interrupted one resumes from
+/// its last checkpoint, so rerunning the same command after a crash continues where it stopped.
+/// </summary>
+public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe recipe, Action<string> log)
+{
+    private static readonly string[] Stages = ["init", "vae", "teacher", "student"];
+
+    private string TeacherDirectory => Path.Combine(workDirectory, StudentModelFolder.TeacherFolder);
+    private string StudentTransformer => Path.Combine(workDirectory, "student-transformer");
+
+    /// <summary>Runs every unfinished stage, then assembles the model into <paramref name="outputDirectory"/> (replaced if present).</summary>
+    public void Run(string outputDirectory, CancellationToken cancellation = default)
+    {
+        recipe.Validate();
+        Directory.CreateDirectory(workDirectory);
+        Stage("init", () => RandomModelWriter.Write(TeacherDirectory, RandomModelPreset.TinyShapes, recipe.Seed, includeT5: false, overwrite: true));
+        Stage("vae", TrainVae);
+        Stage("teacher", TrainTeacher);
+        Stage("student", () => DistilStudent(cancellation));
+        Assemble(outputDirectory);
+        cancellation.ThrowIfCancellationRequested();
+        void Stage(string name, Action run)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var marker = Path.Combine(workDirectory, name + ".done");
+            if (File.Exists(marker))
+            {
+                log($"{name}: done before ({File.ReadAllText(marker).Trim()} s)");
+                return;
+            }
+            var clock = Stopwatch.StartNew();
+            run();
+            File.WriteAllText(marker, clock.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + "\n");
+            log($"{name}: finished in {clock.Elapsed.TotalMinutes:F1} min");
+        }
+    }
+
+    /// <summary>Seconds each finished stage took, in stage order; a stage resumed after an interruption counts only its last session.</summary>
+    public IReadOnlyList<(string Stage, double Seconds)> StageSeconds() => Stages
+        .Select(s => Path.Combine(workDirectory, s + ".done"))
+        .Where(File.Exists)
+        .Select(f => (Path.GetFileNameWithoutExtension(f), double.Parse(File.ReadAllText(f), CultureInfo.InvariantCulture)))
+        .ToArray();
+
+    private SD3Components LoadTeacher() => SD3Components.Load(TeacherDirectory, ComputeOptions.Cpu32, txtAlignGuidance: false,
+        ShapeVocabulary.MaxTokens);
+
+    private void TrainVae()
+    {
+        using var components = LoadTeacher();
+        var vae = components.Vae;
+        VaeTraining.Run(vae, recipe, Path.Combine(workDirectory, "vae-checkpoint"), log);
+        var (shift, scale) = VaeTraining.LatentStatistics(vae, recipe.Seed, recipe.LatentStatisticsScenes);
+        var folder = Path.Combine(TeacherDirectory, "vae");
+        var config = vae.Config;
+        config.ShiftFactor = shift;
+        config.ScalingFactor = scale;
+        ConfigJson.Save(Path.Combine(folder, "config.json"), config);
+        StateDictLoader.Save(vae, Path.Combine(folder, "diffusion_pytorch_model.safetensors"));
+        log($"vae: latent shift_factor {shift:F4}, scaling_factor {scale:F4}");
+    }
+
+    private void TrainTeacher()
+    {
+        using var components = LoadTeacher();
+        var combinations = recipe.TrainingCombinations();
+        using (var data = ShapeLatentDataset.Build(components, combinations, recipe.Seed, recipe.ScenesPerCombination))
+        {
+            log($"teacher: {data.Count} latents of {combinations.Count} seen combinations");
+            TeacherTraining.Run(components.Transformer, data, recipe, Path.Combine(workDirectory, "teacher-checkpoint"), log);
+        }
+        var folder = Path.Combine(TeacherDirectory, DistillationCheckpoint.TransformerFolder);
+        ConfigJson.Save(Path.Combine(folder, "config.json"), components.Transformer.Config);
+        StateDictLoader.Save(components.Transformer, Path.Combine(folder, "diffusion_pytorch_model.safetensors"));
+    }
+
+    private void DistilStudent(CancellationToken cancellation)
+    {
+        using var components = LoadTeacher();
+        var settings = recipe.Distillation with { Seed = recipe.Seed };
+        using var prompts = DistillationPrompts.Encode(components, recipe.TrainingCombinations().Select(c => c.Caption).ToList());
+        var runDirectory = Path.Combine(workDirectory, "distillation");
+        using var distiller = DistillationCheckpoint.FindLatest(runDirectory) is not null
+            ? TeEFusionDistiller.Resume(runDirectory, components.Transformer, components.Scheduler, prompts, settings)
+            : new TeEFusionDistiller(components.Transformer, components.Scheduler, prompts, settings);
+        if (distiller.Iteration > 0) log($"student: resuming at iteration {distiller.Iteration}/{settings.Iterations}");
+        var every = Math.Max(1, settings.CheckpointInterval);
+        distiller.Run(runDirectory, p =>
+        {
+            if (p.Iteration % every == 0 || p.Iteration == p.Iterations)
+                log($"student: iteration {p.Iteration}/{p.Iterations}, loss {distiller.LossHistory.TakeLast(every).Average():F5}");
+        }, cancellation: cancellation);
+        using var student = distiller.ExportStudent();
+        if (Directory.Exists(StudentTransformer)) Directory.Delete(StudentTransformer, recursive: true);
+        DistillationCheckpoint.SaveTransformer(StudentTransformer, student);
+    }
+
+    private void Assemble(string outputDirectory)
+    {
+        StudentModelFolder.Write(TeacherDirectory, StudentTransformer, outputDirectory);
+        var teacherOutput = Path.Combine(outputDirectory, StudentModelFolder.TeacherFolder);
+        StudentModelFolder.Copy(TeacherDirectory, teacherOutput);
+        foreach (var folder in new[] { outputDirectory, teacherOutput }) ModelFolder.WriteDefaultGuidance(folder, recipe.DefaultGuidance);
+        TinyShapesModelCard.Write(Path.Combine(outputDirectory, "README.md"), recipe, StageSeconds());
+        log($"assembled {Path.GetFullPath(outputDirectory)}");
+    }
+}
