@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+
+namespace TeEFusion.Service.Tests.Telemetry;
+
+/// <summary>
+/// A logger that writes through one console formatter, with real scope handling, into a string: what the console would
+/// show, without the console logger's background writer.
+/// </summary>
+internal sealed class FormattedLog(ConsoleFormatter formatter) : ILogger
+{
+    private readonly LoggerExternalScopeProvider _scopes = new();
+    private readonly StringWriter _output = new();
+
+    public string Text => _output.ToString();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => _scopes.Push(state);
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> format) =>
+        formatter.Write(new LogEntry<TState>(logLevel, "TeEFusion.Test", eventId, state, exception, format), _scopes, _output);
+}
