@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 using TeEFusion.Service.Telemetry;
 using TeEFusion.Service.Tests.Fixtures;
 
@@ -18,7 +15,7 @@ public sealed class ConsoleLogFormatTests
     public async Task The_default_console_format_prints_the_job_and_key_of_a_line()
     {
         await using var factory = new ServiceFactory(modelPath: null);
-        var log = ConsoleLog(factory);
+        var log = FormattedLog.OfConsole(factory.Services);
 
         using (log.BeginKeyScope("0123456789ab"))
         using (log.BeginJobScope("job_1"))
@@ -32,7 +29,7 @@ public sealed class ConsoleLogFormatTests
     public async Task One_setting_turns_the_console_log_into_json_lines_with_the_scopes_as_fields()
     {
         await using var factory = new ServiceFactory(modelPath: null, new Dictionary<string, string?> { ["Logging:Console:FormatterName"] = "json" });
-        var log = ConsoleLog(factory);
+        var log = FormattedLog.OfConsole(factory.Services);
 
         using (log.BeginJobScope("job_1"))
             log.LogInformation("Job {JobId} started", "job_1");
@@ -45,12 +42,5 @@ public sealed class ConsoleLogFormatTests
         Assert.Equal("job_1", scope.GetProperty("JobId").GetString());
         Assert.Equal("Warning", lines[1].GetProperty("LogLevel").GetString());
         Assert.Empty(lines[1].GetProperty("Scopes").EnumerateArray());
-    }
-
-    // The formatter the service's console logger picks under the factory's settings, with the options the service binds for it.
-    private static FormattedLog ConsoleLog(ServiceFactory factory)
-    {
-        var name = factory.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName;
-        return new FormattedLog(factory.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == name));
     }
 }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace TeEFusion.Service.Tests.Telemetry;
 
@@ -12,6 +14,13 @@ internal sealed class FormattedLog(ConsoleFormatter formatter) : ILogger
 {
     private readonly LoggerExternalScopeProvider _scopes = new();
     private readonly StringWriter _output = new();
+
+    /// <summary>Through the formatter that a host's console logger picks under its settings, with the options it binds for it.</summary>
+    public static FormattedLog OfConsole(IServiceProvider services)
+    {
+        var name = services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName;
+        return new FormattedLog(services.GetServices<ConsoleFormatter>().Single(f => f.Name == name));
+    }
 
     public string Text => _output.ToString();
 
