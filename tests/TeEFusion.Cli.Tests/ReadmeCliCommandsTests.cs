@@ -7,25 +7,25 @@ using TeEFusion.Tests.Shared;
 namespace TeEFusion.Cli.Tests;
 
 /// <summary>
-/// The README's command-line documentation against the CLI's own parser: every `dotnet run --project src/TeEFusion.Cli`
-/// command in its shell blocks parses without errors, and every command and option its command table names exists.
-/// (The README's other commands are checked in TeEFusion.Service.Tests, ReadmeCommandsTests.)
+/// The command-line documentation of the README and docs/ against the CLI's own parser: every
+/// `dotnet run --project src/TeEFusion.Cli` command and every run of the built `teefusion` in their shell blocks parses
+/// without errors, and every command and option of a `teefusion …` table row exists. (The other commands are checked in
+/// TeEFusion.Service.Tests, ReadmeCommandsTests, which also holds the built CLI's path to the build.)
 /// </summary>
 public sealed partial class ReadmeCliCommandsTests
 {
-    private static readonly string Readme = RepositoryRoot.ReadText("README.md");
-
     [Fact]
-    public void Every_cli_command_in_the_readme_s_shell_blocks_parses()
+    public void Every_cli_command_in_the_docs_shell_blocks_parses()
     {
         var root = Root();
-        var cli = MarkdownShellBlocks.Commands(Readme).Where(c => c.Option("--project") == "src/TeEFusion.Cli").ToList();
+        var cli = DocumentationPages.Commands.Select(c => (c.Page, c.Command, Arguments: CliArguments(c.Command))).Where(c => c.Arguments is not null).ToList();
 
-        Assert.NotEmpty(cli);
-        foreach (var command in cli)
+        Assert.True(cli.Count >= 5, $"only {cli.Count} CLI commands found in the docs' shell blocks");
+        Assert.Contains(cli, c => c.Command.Program != "dotnet");
+        foreach (var (page, command, arguments) in cli)
         {
-            var errors = root.Parse(command.After("--").ToArray()).Errors;
-            Assert.True(errors.Count == 0, $"{command}: {string.Join("; ", errors.Select(e => e.Message))}");
+            var errors = root.Parse(arguments!.ToArray()).Errors;
+            Assert.True(errors.Count == 0, $"{page}: {command}: {string.Join("; ", errors.Select(e => e.Message))}");
         }
     }
 
@@ -34,7 +34,7 @@ public sealed partial class ReadmeCliCommandsTests
     {
         var root = Root();
         // Markdown tables escape the alternatives bar as \|.
-        var rows = TableCommand().Matches(Readme).Select(m => m.Groups["synopsis"].Value.Replace("\\|", "|")).ToList();
+        var rows = DocumentationPages.Paths.SelectMany(page => TableCommand().Matches(RepositoryRoot.ReadText(page))).Select(m => m.Groups["synopsis"].Value.Replace("\\|", "|")).ToList();
 
         Assert.True(rows.Count >= 5, $"only {rows.Count} rows of `teefusion …` found");
         foreach (var synopsis in rows)
@@ -58,6 +58,12 @@ public sealed partial class ReadmeCliCommandsTests
 
         Assert.Equal(registered.Order(), CommandFactories().Select(t => t.Name).Order());
     }
+
+    // The CLI's own arguments: after `--` of `dotnet run --project src/TeEFusion.Cli`, or after the built executable; null for other commands.
+    private static IReadOnlyList<string>? CliArguments(ShellCommand command) =>
+        command.Option("--project") == "src/TeEFusion.Cli" ? command.After("--")
+        : command.Program.StartsWith("src/TeEFusion.Cli/bin/", StringComparison.Ordinal) && command.Program.EndsWith("/teefusion", StringComparison.Ordinal) ? command.Words.Skip(1).ToList()
+        : null;
 
     // "teefusion bench transformer|generate|service": each alternative of each word is a subcommand of the one before.
     private static IEnumerable<Command> Resolve(Command root, IReadOnlyList<string> path, string synopsis)

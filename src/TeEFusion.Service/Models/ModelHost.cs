@@ -139,6 +139,9 @@ public sealed class ModelHost : IHostedService, IDisposable
         var path = _path!;
         var clock = Stopwatch.StartNew();
         _logger.LogInformation("Loading model from {ModelPath} on {Device}/{DType}", path, _device.Device, _device.DType);
+        // Before the first convolution: see LibTorchNnpack for why it is off.
+        if (!LibTorchNnpack.TryTurnOff(out var nnpack))
+            _logger.LogWarning("NNPACK could not be turned off ({Reason}); on a CPU without AVX2 libtorch prints a harmless 'Could not initialize NNPACK' per small convolution", nnpack);
         StudentPipeline pipeline;
         try
         {

@@ -1,3 +1,5 @@
+using TeEFusion.Service.Telemetry;
+
 namespace TeEFusion.Service.Security;
 
 /// <summary>
@@ -27,8 +29,9 @@ public sealed class ApiKeyFilter(AccessLevel level) : IEndpointFilter
         if (level == AccessLevel.Admin && rights != KeyRights.Admin)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This route needs an admin key.");
 
-        http.Items[KeyIdItem] = ApiKeyStore.KeyId(key!);
-        using (http.RequestServices.GetRequiredService<ILogger<ApiKeyFilter>>().BeginScope(new Dictionary<string, object> { ["KeyId"] = http.Items[KeyIdItem]! }))
+        var keyId = ApiKeyStore.KeyId(key!);
+        http.Items[KeyIdItem] = keyId;
+        using (http.RequestServices.GetRequiredService<ILogger<ApiKeyFilter>>().BeginKeyScope(keyId))
             return await next(context);
     }
 

@@ -7,10 +7,11 @@ using TeEFusion.Tests.Shared;
 namespace TeEFusion.Service.Tests.Docs;
 
 /// <summary>
-/// Every command in the README's shell blocks is checked against something real: dotnet commands against the projects,
-/// the build's backends, the settings and CI's script; curl requests against the service's routes and request
-/// contracts; pipes against the response contract; docker and kubectl against docker/ and deploy/. CLI invocations
-/// are parsed by the CLI itself in TeEFusion.Cli.Tests (ReadmeCliCommandsTests). A command of a kind with no check fails.
+/// Every command in the shell blocks of the README and of docs/ is checked against something real: dotnet commands
+/// against the projects, the build's backends, the settings and CI's script; curl requests against the service's routes
+/// and request contracts; pipes against the response contract; docker and kubectl against docker/ and deploy/; the built
+/// CLI's path against the build. CLI invocations are parsed by the CLI itself in TeEFusion.Cli.Tests
+/// (ReadmeCliCommandsTests). A command of a kind with no check fails.
 /// </summary>
 public sealed partial class ReadmeCommandsTests
 {
@@ -18,18 +19,17 @@ public sealed partial class ReadmeCommandsTests
     private const string CliProject = "src/TeEFusion.Cli";
     internal const string BaseAddress = "http://localhost:5000";
 
-    internal static readonly IReadOnlyList<ShellCommand> Commands = MarkdownShellBlocks.Commands(RepositoryFiles.Text("README.md"));
-
     [Fact]
     public void The_readme_opens_with_the_service_and_the_test_command_that_ci_runs()
     {
-        Assert.Equal($"dotnet run --project {ServiceProject} -c Release", string.Join(' ', Commands[0].Words));
-        Assert.Equal("dotnet build TeEFusion.Service.sln -c Release", string.Join(' ', Commands[1].Words));
-        Assert.Equal("dotnet test TeEFusion.Service.sln -c Release --no-build -m:1", string.Join(' ', Commands[2].Words));
+        var commands = MarkdownShellBlocks.Commands(RepositoryFiles.Text(DocumentationPages.Readme));
+        Assert.Equal($"dotnet run --project {ServiceProject} -c Release", string.Join(' ', commands[0].Words));
+        Assert.Equal("dotnet build TeEFusion.Service.sln -c Release", string.Join(' ', commands[1].Words));
+        Assert.Equal("dotnet test TeEFusion.Service.sln -c Release --no-build -m:1", string.Join(' ', commands[2].Words));
     }
 
     [Fact]
-    public async Task Every_command_of_the_readme_names_real_projects_routes_contracts_and_files()
+    public async Task Every_command_of_the_readme_and_docs_names_real_projects_routes_contracts_and_files()
     {
         await using var factory = new ServiceFactory(modelPath: null);
         factory.CreateClient();
@@ -37,7 +37,7 @@ public sealed partial class ReadmeCommandsTests
         var problems = new List<string>();
         var endpoints = new Dictionary<ShellCommand, RouteEndpoint>();
 
-        foreach (var command in Commands)
+        foreach (var (page, command) in DocumentationPages.Commands)
         {
             var found = command.Program switch
             {
@@ -45,14 +45,15 @@ public sealed partial class ReadmeCommandsTests
                 "curl" => Curl(command, routes, endpoints),
                 "jq" or "base64" => Pipe(command, endpoints),
                 "docker" => Docker(command),
+                _ when command.Program.StartsWith(CliProject + "/bin/", StringComparison.Ordinal) => BuiltCli(command),
                 "kubectl" => Kubectl(command),
                 _ when Assignment().IsMatch(command.Program) && command.Words.Count == 1 => [],
                 _ => [$"no check knows the command '{command.Program}'"],
             };
-            problems.AddRange(found.Select(p => $"{command}: {p}"));
+            problems.AddRange(found.Select(p => $"{page}: {command}: {p}"));
         }
 
-        Assert.True(Commands.Count > 10, $"only {Commands.Count} commands found in README.md's bash blocks");
+        Assert.True(DocumentationPages.Commands.Count > 10, $"only {DocumentationPages.Commands.Count} commands found in the docs' bash blocks");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
@@ -77,7 +78,10 @@ public sealed partial class ReadmeCommandsTests
                     problems.Add("CI (.ci/run) does not run this command");
                 break;
             case "build":
-                if (Directory.EnumerateFiles(RepositoryFiles.Root, "*.sln").Count() != 1) problems.Add("the repository root must hold exactly one solution");
+                var target = command.Words.Count > 2 && !command.Words[2].StartsWith('-') ? command.Words[2] : null;
+                if (target is null && Directory.EnumerateFiles(RepositoryFiles.Root, "*.sln").Count() != 1) problems.Add("the repository root must hold exactly one solution");
+                else if (target is not null && !(Directory.Exists(RepositoryFiles.Path(target)) && Directory.EnumerateFiles(RepositoryFiles.Path(target), "*.csproj").Any()))
+                    problems.Add($"no project at '{target}'");
                 break;
             default:
                 problems.Add($"no check for 'dotnet {command.Words[1]}'");
@@ -129,6 +133,18 @@ public sealed partial class ReadmeCommandsTests
         return JqMember().Matches(command.Words[^1]).Select(m => m.Groups[1].Value).Where(n => !names.Contains(n))
             .Select(n => $"'{n}' is no member of {response.Name}").ToList();
     }
+
+    // The CLI as `dotnet build src/TeEFusion.Cli -c Release` leaves it: bin/Release/{TargetFramework}/{RuntimeIdentifier}/{AssemblyName}.
+    private static List<string> BuiltCli(ShellCommand command)
+    {
+        var props = RepositoryFiles.Text("Directory.Build.props");
+        var assembly = Property(RepositoryFiles.Text(CliProject + "/TeEFusion.Cli.csproj"), "AssemblyName");
+        var built = $"{CliProject}/bin/Release/{Property(props, "TargetFramework")}/{Property(props, "RuntimeIdentifier")}/{assembly}";
+        return command.Program == built ? [] : [$"the Release build of the CLI is {built}"];
+    }
+
+    private static string? Property(string msbuild, string name) =>
+        Regex.Match(msbuild, $@"<{name}(?: [^>]*)?>([^<]+)</{name}>") is { Success: true } match ? match.Groups[1].Value : null;
 
     private static List<string> Docker(ShellCommand command)
     {

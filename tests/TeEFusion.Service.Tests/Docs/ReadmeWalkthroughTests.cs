@@ -4,12 +4,14 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Service.Tests.Docs;
 
 /// <summary>
-/// The README's requests run, in its order, against the real service on a tiny model: the first image, the job flow
-/// (JOB_ID replaced by the id the job creation returned), and the distillation body through the service's own validator.
+/// The requests of the README and of docs/ run, page by page in reading order, against the real service on a tiny
+/// model: the first image, the job flow (JOB_ID replaced by the id the page's job creation returned), and the
+/// distillation body through the service's own validator.
 /// </summary>
 [Collection("Sequential")]
 public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
@@ -18,23 +20,24 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(300);
 
     [Fact]
-    public async Task The_readme_s_image_and_job_requests_succeed_in_order()
+    public async Task The_docs_image_and_job_requests_succeed_in_order()
     {
         await using var factory = new ServiceFactory(model.Path);
         Assert.Equal(Models.ModelHostState.Ready, await factory.WaitForModelAsync());
         var client = factory.CreateClient();
         client.Timeout = RequestTimeout;
-        string? jobId = null;
+        var jobIds = new Dictionary<string, string?>();
         var sent = 0;
 
-        foreach (var request in ReadmeCommandsTests.Commands.Where(c => c.Program == "curl").Select(CurlRequest.Parse)
-                     .Where(r => r.Url.StartsWith(ReadmeCommandsTests.BaseAddress + "/v1/", StringComparison.Ordinal)
-                                 || r.Url.StartsWith(ReadmeCommandsTests.BaseAddress + "/health/", StringComparison.Ordinal)))
+        foreach (var (page, request) in DocumentationPages.Commands.Where(c => c.Command.Program == "curl").Select(c => (c.Page, Request: CurlRequest.Parse(c.Command)))
+                     .Where(r => r.Request.Url.StartsWith(ReadmeCommandsTests.BaseAddress + "/v1/", StringComparison.Ordinal)
+                                 || r.Request.Url.StartsWith(ReadmeCommandsTests.BaseAddress + "/health/", StringComparison.Ordinal)))
         {
             var path = request.Url[ReadmeCommandsTests.BaseAddress.Length..];
             if (path.Contains("JOB_ID"))
             {
-                Assert.True(jobId is not null, $"{request.Url}: the README uses JOB_ID before creating a job");
+                var jobId = jobIds.GetValueOrDefault(page);
+                Assert.True(jobId is not null, $"{page}: {request.Url} uses JOB_ID before the page creates a job");
                 path = path.Replace("JOB_ID", jobId);
             }
             using var message = new HttpRequestMessage(new HttpMethod(request.Method), path);
@@ -49,18 +52,18 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
             var text = await response.Content.ReadAsStringAsync();
             // Cancelling a job that already finished is a 409 by design; anything else must succeed.
             var expected = request.Method == "DELETE" ? [HttpStatusCode.OK, HttpStatusCode.Accepted, HttpStatusCode.Conflict] : new[] { HttpStatusCode.OK, HttpStatusCode.Accepted };
-            Assert.True(expected.Contains(response.StatusCode), $"{request.Method} {path}: {(int)response.StatusCode} {text}");
-            if (request.Method == "POST" && path == "/v1/jobs") jobId = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString();
+            Assert.True(expected.Contains(response.StatusCode), $"{page}: {request.Method} {path}: {(int)response.StatusCode} {text}");
+            if (request.Method == "POST" && path == "/v1/jobs") jobIds[page] = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString();
         }
 
-        Assert.True(sent >= 6, $"only {sent} README requests were sent");
-        Assert.NotNull(jobId);
+        Assert.True(sent >= 6, $"only {sent} requests of the docs were sent");
+        Assert.NotEmpty(jobIds);
     }
 
     [Fact]
-    public async Task The_readme_s_distillation_request_passes_the_service_s_validation()
+    public async Task The_docs_distillation_request_passes_the_service_s_validation()
     {
-        var body = ReadmeCommandsTests.Commands.Where(c => c.Program == "curl").Select(CurlRequest.Parse)
+        var body = DocumentationPages.Commands.Where(c => c.Command.Program == "curl").Select(c => CurlRequest.Parse(c.Command))
             .Single(r => r.Method == "POST" && r.Url == ReadmeCommandsTests.BaseAddress + "/admin/distillations").Body!;
         await using var factory = new ServiceFactory(model.Path);
         factory.CreateClient();

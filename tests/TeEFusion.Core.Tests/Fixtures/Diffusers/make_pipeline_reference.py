@@ -5,7 +5,7 @@
 Each case is a prompt, a seed (torch.Generator().manual_seed, as the project's per-seed noise), steps and guidance at
 the folder's native size, with the empty negative prompt. The folder has no T5, and diffusers 0.36 changed what takes
 its place: zeros of max_sequence_length rows (256 by default; PR #12531) instead of tokenizer_max_length rows (the
-CLIP length; diffusers up to 0.35, which this project follows, see SD3-TEEFUSION-FACTS.md). The script passes
+CLIP length; diffusers up to 0.35, which this project follows). The script passes
 max_sequence_length = tokenizer_max_length, which gives the earlier layout on either version. The file holds each image as uint8 (H, W, 3), named
 image_<i>; its metadata holds the cases as JSON and the library versions. Everything runs on the CPU in float32.
 """

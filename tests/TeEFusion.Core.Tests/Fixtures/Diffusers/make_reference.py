@@ -3,7 +3,7 @@
 Run where torch, transformers and diffusers import (this project's machines have none of them; it was run once on a
 lent GPU machine with PyTorch 2.11, transformers from its image and diffusers' source at a recorded commit):
 
-    python3 make_bundled_reference.py MODEL_FOLDER OUT.safetensors
+    python3 make_reference.py MODEL_FOLDER OUT.safetensors
 
 Everything runs on the CPU in float32. The file holds the inputs it used (token ids, latents, timesteps, VAE-space
 latents, an image) and what each component returned, named as BundledReferenceTests reads them; its metadata records

@@ -1,5 +1,6 @@
-"""Expected state_dict key -> shape lists for SD3Transformer2DModel, written from SD3-TEEFUSION-FACTS.md section 5
-(diffusers' names), independently of the C# code. Run with /usr/bin/python3 make_keys.py (no torch needed)."""
+"""Expected state_dict key -> shape lists for SD3Transformer2DModel, written from section 5 (diffusers'
+names) of SD3-TEEFUSION-FACTS.md (the facts sheet this project was specified from, kept outside this repository),
+independently of the C# code. Run with /usr/bin/python3 make_keys.py (no torch needed)."""
 import json
 
 def linear(keys, name, out_f, in_f):

@@ -1,5 +1,6 @@
-"""Independent float64 reference for SD3Transformer2DModel (+ TeEFusion), written from SD3-TEEFUSION-FACTS.md
-sections 1.2 and 5 (and diffusers' SD3.5 additions: SD35AdaLayerNormZeroX, attn2, RMS qk-norm), not from the C#.
+"""Independent float64 reference for SD3Transformer2DModel (+ TeEFusion), written from
+sections 1.2 and 5 of SD3-TEEFUSION-FACTS.md (the facts sheet this project was specified from, kept outside this
+repository) and diffusers' SD3.5 additions (SD35AdaLayerNormZeroX, attn2, RMS qk-norm), not from the C#.
 
 Only the timestep sinusoid is computed in float32 (correctly rounded), because diffusers computes it in float32 by
 design; everything else runs in float64 on float32 weights, and the expected outputs are stored as float32.

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Expected values for the sampling tests, computed independently with numpy/torch (no diffusers).
 
-The schedule follows the flow-matching recipe in SD3-TEEFUSION-FACTS.md §6 with the precision of each stage
+The schedule follows the flow-matching recipe in §6 of SD3-TEEFUSION-FACTS.md (the facts
+sheet this project was specified from, kept outside this repository) with the precision of each stage
 as diffusers does it: float32 training sigmas (shifted once), a float64 linspace between sigma_max and sigma_min
 in timestep units, the shift applied again in float64, then float32 sigmas and float32 timesteps = sigmas*1000.
 Run: /usr/bin/python3 make_sampling_fixture.py  (writes sampling_fixture.json next to this file).

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Independent reference for the text-encoder tests (torch 1.13, no transformers).
 
-Written from the math in /work/shared/reference/SD3-TEEFUSION-FACTS.md section 8 (CLIP pre-LN causal encoder,
-T5 v1.1 encoder), not from transformers' code. Writes, per tiny case (clip_quick_gelu, clip_gelu, t5_tiny), a folder
+Written from the math in section 8 (CLIP pre-LN causal encoder, T5 v1.1 encoder) of SD3-TEEFUSION-FACTS.md (the facts
+sheet this project was specified from, kept outside this repository), not from transformers' code. Writes, per tiny case (clip_quick_gelu, clip_gelu, t5_tiny), a folder
 with config.json, model.safetensors (seeded random weights under transformers' key names) and expected.safetensors
 (input ids and reference outputs); and keys_clip_l.json, keys_clip_bigg.json, keys_t5_xxl.json (key -> shape).
 Run from this folder: /usr/bin/python3 make_fixtures.py
