@@ -5,6 +5,7 @@ using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Telemetry;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Service.Worker;
@@ -62,7 +63,7 @@ public sealed class BatchEngine(
     public void Admit(Job job)
     {
         if (!job.TryStart(time.GetUtcNow(), pipeline.ModelId, pipeline.ModelVersion)) return;
-        using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        using var jobScope = logger.BeginJobScope(job.Id);
         instruments.QueueWait(job, time.GetUtcNow());
         try
         {
@@ -194,7 +195,7 @@ public sealed class BatchEngine(
     private void Retire(JobRun run)
     {
         var job = run.Job;
-        using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        using var jobScope = logger.BeginJobScope(job.Id);
         try
         {
             IReadOnlyList<byte[]> pngs = [];
