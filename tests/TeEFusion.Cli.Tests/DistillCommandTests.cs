@@ -1,5 +1,8 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using TeEFusion.Cli.Commands;
+using TeEFusion.Core.Distillation;
 
 namespace TeEFusion.Cli.Tests;
 
@@ -70,6 +73,14 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
     [InlineData("--dtype", "int8", "Unknown dtype 'int8'")]
     [InlineData("--sampler", "student", "teacher")]
     [InlineData("--eval-interval", "-1", "--eval-interval")]
+    [InlineData("--weight-decay", "-1", "--weight-decay")]
+    [InlineData("--warmup-steps", "-1", "--warmup-steps")]
+    [InlineData("--grad-clip-norm", "0", "--grad-clip-norm")]
+    [InlineData("--ema-decay", "1.5", "--ema-decay")]
+    [InlineData("--steps-per-trajectory", "3", "--steps-per-trajectory")]
+    [InlineData("--rounds", "0", "--rounds")]
+    [InlineData("--lambda-step", "-1", "--lambda-step")]
+    [InlineData("--lr", "-1", "--lr")]
     public void A_bad_option_is_an_error_naming_it_and_writes_nothing(string option, string value, string named)
     {
         var run = Path.Combine(_directory, "bad");
@@ -81,6 +92,42 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
         Assert.Contains(named, result.Error);
         Assert.False(result.HasStackTrace, result.Error);
         Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void The_command_offers_every_settings_knob_besides_its_inputs()
+    {
+        var options = DistillCommand.Create().Options.Select(o => o.Name).ToHashSet();
+        var knobs = DistillationKnobs.All.Select(k => k.Option).ToHashSet();
+
+        Assert.Superset(knobs, options);
+        Assert.Equal(["--device", "--eval-prompts", "--out", "--prompts", "--size", "--teacher"], options.Except(knobs).Order());
+    }
+
+    // A valid value other than the default for every knob, as typed on the command line.
+    private static readonly Dictionary<string, string> Samples = new()
+    {
+        ["--sampler"] = "z-sampling", ["--inversion-guidance"] = "0.5", ["--lambda-step"] = "3", ["--rounds"] = "2", ["--steps"] = "12",
+        ["--steps-per-trajectory"] = "4", ["--g-min"] = "2.5", ["--g-max"] = "6.5", ["--lr"] = "0.0003", ["--weight-decay"] = "0.01",
+        ["--warmup-steps"] = "7", ["--grad-clip-norm"] = "0.5", ["--iterations"] = "9", ["--batch-size"] = "3", ["--checkpoint-interval"] = "4",
+        ["--seed"] = "11", ["--ema-decay"] = "0.99", ["--dtype"] = "bfloat16", ["--activation-checkpointing"] = "true", ["--eval-interval"] = "5",
+    };
+
+    [Fact]
+    public void Every_settings_option_reaches_the_settings()
+    {
+        Assert.Equal(Samples.Keys.Order(), DistillationKnobs.All.Select(k => k.Option).Order());
+        var knobs = new DistillKnobOptions();
+        var command = new Command("distill");
+        foreach (var option in knobs.Options) command.Options.Add(option);
+        var parsed = command.Parse(Samples.SelectMany(s => new[] { s.Key, s.Value }).ToArray());
+        Assert.Empty(parsed.Errors);
+
+        var settings = knobs.Resolve(parsed);
+
+        Assert.All(DistillationKnobs.All, k =>
+            Assert.Equal(Samples[k.Option], Convert.ToString(k.Read(settings), CultureInfo.InvariantCulture)!.ToLowerInvariant()));
+        Assert.Equal(DistillationKnobs.Defaults, knobs.Resolve(command.Parse([])));
     }
 
     [Fact]

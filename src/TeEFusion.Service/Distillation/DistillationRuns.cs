@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Distillation;
@@ -35,7 +36,7 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Time
             busy = Active;
             if (busy is not null) return null;
             var id = "dist_" + Guid.NewGuid().ToString("N")[..16];
-            var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), time.GetUtcNow());
+            var run = new DistillationRun(id, plan, Folder(id), time.GetUtcNow());
             _runs[id] = run;
             _active = run;
             return run;
@@ -47,12 +48,15 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Time
     {
         lock (_gate)
         {
-            var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), createdAt);
+            var run = new DistillationRun(id, plan, Folder(id), createdAt);
             _runs[id] = run;
             _active ??= run;
             return run;
         }
     }
+
+    /// <summary>The folder of run <paramref name="id"/>.</summary>
+    public DistillationRunFolder Folder(string id) => new(Path.Combine(_checkpoints, id));
 
     public DistillationRun? Get(string id)
     {
