@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using TeEFusion.Cli.Commands;
 using TeEFusion.Core.Distillation;
+using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Cli.Tests;
 
@@ -104,29 +104,19 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
         Assert.Equal(["--device", "--eval-prompts", "--out", "--prompts", "--size", "--teacher"], options.Except(knobs).Order());
     }
 
-    // A valid value other than the default for every knob, as typed on the command line.
-    private static readonly Dictionary<string, string> Samples = new()
-    {
-        ["--sampler"] = "z-sampling", ["--inversion-guidance"] = "0.5", ["--lambda-step"] = "3", ["--rounds"] = "2", ["--steps"] = "12",
-        ["--steps-per-trajectory"] = "4", ["--g-min"] = "2.5", ["--g-max"] = "6.5", ["--lr"] = "0.0003", ["--weight-decay"] = "0.01",
-        ["--warmup-steps"] = "7", ["--grad-clip-norm"] = "0.5", ["--iterations"] = "9", ["--batch-size"] = "3", ["--checkpoint-interval"] = "4",
-        ["--seed"] = "11", ["--ema-decay"] = "0.99", ["--dtype"] = "bfloat16", ["--activation-checkpointing"] = "true", ["--eval-interval"] = "5",
-    };
-
     [Fact]
     public void Every_settings_option_reaches_the_settings()
     {
-        Assert.Equal(Samples.Keys.Order(), DistillationKnobs.All.Select(k => k.Option).Order());
         var knobs = new DistillKnobOptions();
         var command = new Command("distill");
         foreach (var option in knobs.Options) command.Options.Add(option);
-        var parsed = command.Parse(Samples.SelectMany(s => new[] { s.Key, s.Value }).ToArray());
+        var parsed = command.Parse(DistillationKnobs.All.SelectMany(k => new[] { k.Option, DistillationKnobSamples.CommandLine(k) }).ToArray());
         Assert.Empty(parsed.Errors);
 
         var settings = knobs.Resolve(parsed);
 
         Assert.All(DistillationKnobs.All, k =>
-            Assert.Equal(Samples[k.Option], Convert.ToString(k.Read(settings), CultureInfo.InvariantCulture)!.ToLowerInvariant()));
+            Assert.Equal(DistillationKnobSamples.ByField[k.Field], k.Read(settings)));
         Assert.Equal(DistillationKnobs.Defaults, knobs.Resolve(command.Parse([])));
     }
 

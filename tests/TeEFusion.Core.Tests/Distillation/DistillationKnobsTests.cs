@@ -1,18 +1,10 @@
 using TeEFusion.Core.Distillation;
+using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Core.Tests.Distillation;
 
 public sealed class DistillationKnobsTests
 {
-    // A valid value other than the default for every knob.
-    private static readonly Dictionary<string, object> Samples = new()
-    {
-        ["sampler"] = "z-sampling", ["inversion_guidance"] = 0.5, ["lambda_step"] = 3, ["rounds"] = 2, ["steps"] = 12,
-        ["steps_per_trajectory"] = 4, ["g_min"] = 2.5, ["g_max"] = 6.5, ["lr"] = 3e-4, ["weight_decay"] = 0.01, ["warmup_steps"] = 7,
-        ["grad_clip_norm"] = 0.5, ["iterations"] = 9, ["batch_size"] = 3, ["checkpoint_interval"] = 4, ["seed"] = 11L,
-        ["ema_decay"] = 0.99, ["compute_dtype"] = "bfloat16", ["activation_checkpointing"] = true, ["eval_interval"] = 5,
-    };
-
     [Fact]
     public void Fields_and_options_are_unique()
     {
@@ -31,14 +23,14 @@ public sealed class DistillationKnobsTests
     [Fact]
     public void Every_knob_reaches_the_settings()
     {
-        Assert.Equal(Samples.Keys.Order(), DistillationKnobs.All.Select(k => k.Field).Order());
+        Assert.Equal(DistillationKnobSamples.ByField.Keys.Order(), DistillationKnobs.All.Select(k => k.Field).Order());
 
-        var settings = DistillationKnobs.Resolve(k => Samples[k.Field], out var errors);
+        var settings = DistillationKnobs.Resolve(k => DistillationKnobSamples.ByField[k.Field], out var errors);
 
         Assert.Empty(errors);
         Assert.All(DistillationKnobs.All, k =>
         {
-            Assert.Equal(Samples[k.Field], k.Read(settings!));
+            Assert.Equal(DistillationKnobSamples.ByField[k.Field], k.Read(settings!));
             Assert.NotEqual(k.Default, k.Read(settings!));
         });
     }

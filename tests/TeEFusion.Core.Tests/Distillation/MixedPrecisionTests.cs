@@ -43,13 +43,7 @@ public sealed class MixedPrecisionTests(DistillationFixture fixture, ITestOutput
         using var straight = fixture.NewDistiller(settings);
         straight.StepToEnd();
 
-        var run = new DistillationRunFolder(fixture.NewRunDirectory());
-        using (var first = fixture.NewDistiller(settings))
-        {
-            first.Step();
-            first.Step();
-            DistillationCheckpoint.Save(run, first);
-        }
+        var run = fixture.CheckpointAfter(settings, steps: 2);
         var checkpoint = run.LatestCheckpoint()!;
         using (var weights = SafetensorsFile.Open(Path.Combine(checkpoint, DistillationCheckpoint.TransformerFolder, "diffusion_pytorch_model.safetensors")))
             Assert.All(weights.Tensors.Values, t => Assert.Equal("F32", t.DType));

@@ -65,13 +65,7 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         using var straight = fixture.NewDistiller(settings);
         straight.StepToEnd();
 
-        var run = new DistillationRunFolder(fixture.NewRunDirectory());
-        using (var first = fixture.NewDistiller(settings))
-        {
-            first.Step();
-            first.Step();
-            DistillationCheckpoint.Save(run, first);
-        }
+        var run = fixture.CheckpointAfter(settings, steps: 2);
         Assert.EndsWith("checkpoint-0000002", run.LatestCheckpoint());
         var changed = Assert.Throws<ArgumentException>(() =>
             TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings with { Seed = 99 }));

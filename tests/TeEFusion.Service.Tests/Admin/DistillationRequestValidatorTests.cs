@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Options;
+using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Service.Tests.Admin;
 
@@ -10,15 +11,6 @@ namespace TeEFusion.Service.Tests.Admin;
 public sealed class DistillationRequestValidatorTests
 {
     private static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    // A valid value other than the default for every knob.
-    private static readonly Dictionary<string, object> Samples = new()
-    {
-        ["sampler"] = "z-sampling", ["inversion_guidance"] = 0.5, ["lambda_step"] = 3, ["rounds"] = 2, ["steps"] = 12,
-        ["steps_per_trajectory"] = 4, ["g_min"] = 2.5, ["g_max"] = 6.5, ["lr"] = 3e-4, ["weight_decay"] = 0.01, ["warmup_steps"] = 7,
-        ["grad_clip_norm"] = 0.5, ["iterations"] = 9, ["batch_size"] = 3, ["checkpoint_interval"] = 4, ["seed"] = 11L,
-        ["ema_decay"] = 0.99, ["compute_dtype"] = "bfloat16", ["activation_checkpointing"] = true, ["eval_interval"] = 5,
-    };
 
     [Fact]
     public void The_request_offers_every_settings_knob_besides_its_prompts()
@@ -33,12 +25,12 @@ public sealed class DistillationRequestValidatorTests
     [Fact]
     public void Every_settings_field_reaches_the_plan()
     {
-        Assert.Equal(Samples.Keys.Order(), DistillationKnobs.All.Select(k => k.Field).Order());
+        Assert.Equal(DistillationKnobSamples.ByField.Keys.Order(), DistillationKnobs.All.Select(k => k.Field).Order());
 
-        var plan = Validate(new Dictionary<string, object>(Samples) { ["prompts"] = new[] { "a red fox" } }, out var errors);
+        var plan = Validate(new Dictionary<string, object>(DistillationKnobSamples.ByField) { ["prompts"] = new[] { "a red fox" } }, out var errors);
 
         Assert.Empty(errors);
-        Assert.All(DistillationKnobs.All, k => Assert.Equal(Samples[k.Field], k.Read(plan!.RunSettings)));
+        Assert.All(DistillationKnobs.All, k => Assert.Equal(DistillationKnobSamples.ByField[k.Field], k.Read(plan!.RunSettings)));
     }
 
     [Theory]
