@@ -7,7 +7,7 @@ namespace TeEFusion.Core.Distillation;
 /// <param name="Option">The option of `teefusion distill`.</param>
 /// <param name="Parameter">The name <see cref="DistillationRunSettings.Validate"/> gives as ParamName when the value is wrong.</param>
 /// <param name="ValueType">The value's type (a nullable one where unset means "none" rather than a number).</param>
-/// <param name="Help">One line for the CLI's help and the API's docs.</param>
+/// <param name="Help">One line for the CLI's help.</param>
 /// <param name="Read">The value in given settings (the default, read off the defaults).</param>
 /// <param name="Apply">Settings with a (non-null) value set; throws <see cref="ArgumentException"/> for a value it cannot parse.</param>
 public sealed record DistillationKnob(string Field, string Option, string Parameter, Type ValueType, string Help,

@@ -1,4 +1,3 @@
-using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Models;
 
