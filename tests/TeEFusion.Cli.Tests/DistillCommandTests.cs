@@ -1,5 +1,8 @@
+using System.CommandLine;
 using System.Text.Json;
 using TeEFusion.Cli.Commands;
+using TeEFusion.Core.Distillation;
+using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Cli.Tests;
 
@@ -70,6 +73,14 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
     [InlineData("--dtype", "int8", "Unknown dtype 'int8'")]
     [InlineData("--sampler", "student", "teacher")]
     [InlineData("--eval-interval", "-1", "--eval-interval")]
+    [InlineData("--weight-decay", "-1", "--weight-decay")]
+    [InlineData("--warmup-steps", "-1", "--warmup-steps")]
+    [InlineData("--grad-clip-norm", "0", "--grad-clip-norm")]
+    [InlineData("--ema-decay", "1.5", "--ema-decay")]
+    [InlineData("--steps-per-trajectory", "3", "--steps-per-trajectory")]
+    [InlineData("--rounds", "0", "--rounds")]
+    [InlineData("--lambda-step", "-1", "--lambda-step")]
+    [InlineData("--lr", "-1", "--lr")]
     public void A_bad_option_is_an_error_naming_it_and_writes_nothing(string option, string value, string named)
     {
         var run = Path.Combine(_directory, "bad");
@@ -81,6 +92,32 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
         Assert.Contains(named, result.Error);
         Assert.False(result.HasStackTrace, result.Error);
         Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void The_command_offers_every_settings_knob_besides_its_inputs()
+    {
+        var options = DistillCommand.Create().Options.Select(o => o.Name).ToHashSet();
+        var knobs = DistillationKnobs.All.Select(k => k.Option).ToHashSet();
+
+        Assert.Superset(knobs, options);
+        Assert.Equal(["--device", "--eval-prompts", "--out", "--prompts", "--size", "--teacher"], options.Except(knobs).Order());
+    }
+
+    [Fact]
+    public void Every_settings_option_reaches_the_settings()
+    {
+        var knobs = new DistillKnobOptions();
+        var command = new Command("distill");
+        foreach (var option in knobs.Options) command.Options.Add(option);
+        var parsed = command.Parse(DistillationKnobs.All.SelectMany(k => new[] { k.Option, DistillationKnobSamples.CommandLine(k) }).ToArray());
+        Assert.Empty(parsed.Errors);
+
+        var settings = knobs.Resolve(parsed);
+
+        Assert.All(DistillationKnobs.All, k =>
+            Assert.Equal(DistillationKnobSamples.ByField[k.Field], k.Read(settings)));
+        Assert.Equal(DistillationKnobs.Defaults, knobs.Resolve(command.Parse([])));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace TeEFusion.Cli.Commands;
 /// --out, the final student as --out/transformer and a complete diffusers folder as --out/model (what `generate
 /// --model` and the service load). A run found under --out is resumed from its last checkpoint. With --eval-prompts the
 /// student is compared with the teacher (latent MSE, image PSNR, passes and ms per image) before, every
-/// --eval-interval iterations and after.
+/// --eval-interval iterations and after. Its settings' options are the admin API's fields, one per
+/// <see cref="DistillationKnobs"/> knob.
 /// </summary>
 internal static class DistillCommand
 {
@@ -21,71 +22,44 @@ internal static class DistillCommand
 
     public static Command Create()
     {
-        var defaults = new DistillationSettings();
         var teacher = new Option<string>("--teacher") { Description = "Teacher diffusers folder (holds model_index.json).", Required = true };
         var prompts = new Option<FileInfo>("--prompts") { Description = "Text file, one training prompt per line (blank lines skipped).", Required = true };
         var output = new Option<string>("--out") { Description = "Run folder: checkpoints, the final transformer/ and model/ go here.", Required = true };
-        var iterations = new Option<int>("--iterations") { Description = "Optimizer steps.", DefaultValueFactory = _ => defaults.Iterations };
-        var sampler = new Option<string>("--sampler") { Description = "Teacher sampler: euler-cfg, z-sampling or w2sd.", DefaultValueFactory = _ => "euler-cfg" };
-        var steps = new Option<int>("--steps") { Description = "Schedule steps of the teacher's rollouts.", DefaultValueFactory = _ => defaults.Steps };
-        var gMin = new Option<double>("--g-min") { Description = "Smallest guidance scale drawn.", DefaultValueFactory = _ => defaults.GuidanceMin };
-        var gMax = new Option<double>("--g-max") { Description = "Largest guidance scale drawn.", DefaultValueFactory = _ => defaults.GuidanceMax };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var seed = new Option<long>("--seed") { Description = "The run's seed.", DefaultValueFactory = _ => 0 };
-        var batch = new Option<int>("--batch-size") { Description = "Teacher trajectories per step.", DefaultValueFactory = _ => defaults.BatchSize };
-        var checkpoint = new Option<int>("--checkpoint-interval") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointInterval };
         var size = new Option<int?>("--size") { Description = "Image side in pixels (default: the model's native size)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: float32, or bfloat16 with float32 master weights.", DefaultValueFactory = _ => "float32" };
-        var checkpointing = new Option<bool>("--activation-checkpointing") { Description = "Recompute transformer blocks in the backward (less memory)." };
         var evalPrompts = new Option<FileInfo?>("--eval-prompts") { Description = "Held-out prompts (one per line) to compare student and teacher on (seed 0, g = (g-min + g-max) / 2)." };
-        var evalInterval = new Option<int>("--eval-interval") { Description = "Evaluate every this many steps (0: only before and after).", DefaultValueFactory = _ => 0 };
+        var knobs = new DistillKnobOptions();
 
         var command = new Command("distill", "Distill a CFG / reflective teacher into a one-pass TeEFusion student.")
         {
-            teacher, prompts, output, iterations, sampler, steps, gMin, gMax, lr, seed, batch, checkpoint, size, device, dtype, checkpointing,
-            evalPrompts, evalInterval,
+            teacher, prompts, output, size, device, evalPrompts,
         };
+        foreach (var option in knobs.Options) command.Options.Add(option);
         command.SetAction((result, cancellation) =>
         {
             try
             {
-                var interval = result.GetValue(evalInterval);
-                if (interval < 0) throw new ArgumentException($"--eval-interval must be ≥ 0; got {interval}.");
+                var run = knobs.Resolve(result);
                 var prompt = ReadPrompts(result.GetValue(prompts)!, "--prompts");
                 var held = result.GetValue(evalPrompts) is { } file ? ReadPrompts(file, "--eval-prompts") : [];
-                var folder = result.GetValue(teacher)!;
-                using var components = SD3Components.Load(folder, ComputeOptions.Parse(result.GetValue(device)!, "float32"), txtAlignGuidance: false);
+                var teacherFolder = result.GetValue(teacher)!;
+                using var components = SD3Components.Load(teacherFolder, ComputeOptions.Parse(result.GetValue(device)!, "float32"), txtAlignGuidance: false);
                 var latent = result.GetValue(size) is { } pixels ? pixels / components.VaeScaleFactor : components.Transformer.Config.SampleSize;
-                var settings = new DistillationSettings
-                {
-                    Teacher = SamplerSettings.Parse(result.GetValue(sampler)!), Steps = result.GetValue(steps),
-                    GuidanceMin = result.GetValue(gMin), GuidanceMax = result.GetValue(gMax), LearningRate = result.GetValue(lr),
-                    Seed = result.GetValue(seed), Iterations = result.GetValue(iterations), BatchSize = result.GetValue(batch),
-                    CheckpointInterval = result.GetValue(checkpoint), LatentHeight = latent, LatentWidth = latent,
-                    ComputeDType = ComputeOptions.ParseDType(result.GetValue(dtype)!), ActivationCheckpointing = result.GetValue(checkpointing),
-                };
-                settings.Validate();
-                var run = result.GetValue(output)!;
-                using var data = DistillationPrompts.Encode(components, prompt);
-                using var distiller = DistillationCheckpoint.FindLatest(run) is not null
-                    ? TeEFusionDistiller.Resume(run, components.Transformer, components.Scheduler, data, settings)
-                    : new TeEFusionDistiller(components.Transformer, components.Scheduler, data, settings);
+                run = run with { Settings = run.Settings with { LatentHeight = latent, LatentWidth = latent } };
+                var settings = run.Settings;
+                var folder = new DistillationRunFolder(result.GetValue(output)!);
+                using var session = new DistillationSession(folder, components, prompt, held, run);
                 Console.Error.WriteLine($"{prompt.Count} prompts, teacher {settings.Teacher.Name}, {settings.Steps} steps, g ∈ [{settings.GuidanceMin}, {settings.GuidanceMax}], "
-                                        + $"{settings.ComputeDType}, from iteration {distiller.Iteration}/{settings.Iterations}");
-                using var evaluation = held.Count > 0 ? new CliEvaluation(components, held, settings) : null;
-                evaluation?.Report(distiller);
+                                        + $"{settings.ComputeDType}, from iteration {session.Iteration}/{settings.Iterations}");
+                if (session.OpeningEvaluation is { } opening) Report(session.Iteration, opening);
                 var bar = ConsoleProgressBar.ForStandardError();
-                distiller.Run(run, p =>
+                session.Run(step =>
                 {
-                    bar.Report("iteration", p.Iteration, p.Iterations, $"loss {p.Loss:G5}  lr {p.LearningRate:G3}");
-                    if (p.Iteration == p.Iterations || (interval > 0 && p.Iteration % interval == 0)) evaluation?.Report(distiller);
-                }, cancellation: cancellation);
-                var final = Path.Combine(run, DistillationCheckpoint.TransformerFolder);
-                using (var student = distiller.ExportStudent()) DistillationCheckpoint.SaveTransformer(final, student);
-                Console.WriteLine($"wrote the student transformer to {final}");
-                var model = StudentModelFolder.Write(folder, final, Path.Combine(run, StudentModelFolder.DefaultName));
-                Console.WriteLine($"wrote the student model folder to {model}");
+                    bar.Report("iteration", step.Iteration, step.Iterations, $"loss {step.Loss:G5}  lr {step.LearningRate:G3}");
+                    if (step.Evaluation is { } evaluation) Report(step.Iteration, evaluation);
+                }, cancellation);
+                Console.WriteLine($"wrote the student transformer to {folder.TransformerDirectory}");
+                Console.WriteLine($"wrote the student model folder to {folder.WriteModel(teacherFolder)}");
                 return Task.FromResult(0);
             }
             catch (ModelFormatException error)
@@ -106,6 +80,11 @@ internal static class DistillCommand
         });
         return command;
     }
+
+    private static void Report(int iteration, DistillationEvaluation e) =>
+        Console.WriteLine($"eval iteration {iteration}: latent MSE {e.LatentMse:G4}  image PSNR {e.ImagePsnr:F2} dB  "
+                          + $"student {e.StudentPassesPerImage} passes {e.StudentMsPerImage:F1} ms/image  "
+                          + $"teacher {e.TeacherPassesPerImage} passes {e.TeacherMsPerImage:F1} ms/image  decode {e.DecodeMsPerImage:F1} ms/image");
 
     private static List<string> ReadPrompts(FileInfo file, string option)
     {

@@ -26,6 +26,20 @@ public sealed class DistillationEvaluator : IDisposable
     /// <summary>The PSNR reported for identical images (an MSE of 1e-10 on [0, 1]), so that the number stays finite.</summary>
     public const double MaxPsnr = 100.0;
 
+    /// <summary>
+    /// The evaluator of a run with <paramref name="settings"/>: the teacher's sampler and steps, seed 0 and the middle of
+    /// the g range, fixed so that every evaluation of a run, resumed or not, is comparable.
+    /// </summary>
+    public static DistillationEvaluator ForRun(SD3Components teacher, DistillationPrompts heldOut, DistillationSettings settings) =>
+        new(teacher.Transformer, teacher.Scheduler, heldOut, settings.Teacher, settings.Steps, RunGuidance(settings), RunSeeds,
+            settings.LatentHeight, settings.LatentWidth, teacher.Vae);
+
+    /// <summary>The noise seeds of a run's evaluations.</summary>
+    public static IReadOnlyList<long> RunSeeds { get; } = [0];
+
+    /// <summary>The g of a run's evaluations: the middle of its range.</summary>
+    public static double RunGuidance(DistillationSettings settings) => (settings.GuidanceMin + settings.GuidanceMax) / 2;
+
     /// <param name="teacher">The frozen teacher transformer (txt_align_guidance off).</param>
     /// <param name="scheduler">The model's scheduler.</param>
     /// <param name="prompts">Held-out prompts; not owned.</param>

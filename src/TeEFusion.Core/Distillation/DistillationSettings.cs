@@ -91,6 +91,9 @@ public sealed record DistillationSettings
     {
         if (Teacher.Kind == SamplerKind.Student)
             throw new ArgumentException("The teacher must be euler-cfg, z-sampling or w2sd, not the student.", nameof(Teacher));
+        Positive(Teacher.Rounds, nameof(SamplerSettings.Rounds));
+        if (Teacher.LambdaStep is < 0)
+            throw new ArgumentException($"LambdaStep must be ≥ 0; got {Teacher.LambdaStep}.", nameof(SamplerSettings.LambdaStep));
         Positive(Steps, nameof(Steps));
         if (StepsPerTrajectory is { } k && (k < 1 || k > Steps))
             throw new ArgumentException($"StepsPerTrajectory must lie in [1, Steps = {Steps}]; got {k}.", nameof(StepsPerTrajectory));

@@ -137,40 +137,19 @@ public sealed class TeEFusionDistiller : IDisposable
     }
 
     /// <summary>
-    /// Steps until <see cref="DistillationSettings.Iterations"/>, writing a checkpoint under <paramref name="runDirectory"/>
-    /// every <see cref="DistillationSettings.CheckpointInterval"/> steps and at the end (none when it is null).
-    /// <paramref name="stopAfter"/> ends early after that many steps of this call (to interrupt a run in tests).
+    /// A distiller that continues <paramref name="run"/> from its latest checkpoint. The settings must be the run's except
+    /// for Iterations and the checkpoint cadence (checked against the checkpoint's state).
     /// </summary>
-    public void Run(string? runDirectory, Action<DistillationProgress>? progress = null, int? stopAfter = null,
-        CancellationToken cancellation = default)
-    {
-        var done = 0;
-        while (Iteration < Settings.Iterations && (stopAfter is not { } limit || done < limit))
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var loss = Step();
-            done++;
-            var interval = Settings.CheckpointInterval;
-            if (runDirectory is not null && (Iteration == Settings.Iterations || (interval > 0 && Iteration % interval == 0)))
-                DistillationCheckpoint.Save(runDirectory, this);
-            progress?.Invoke(new DistillationProgress(Iteration, Settings.Iterations, loss, LearningRateAt(Iteration - 1)));
-        }
-    }
-
-    /// <summary>
-    /// A distiller that continues the run whose checkpoints are under <paramref name="runDirectory"/> from the last one.
-    /// The settings must be the run's except for Iterations and the checkpoint cadence (checked against the run state).
-    /// </summary>
-    public static TeEFusionDistiller Resume(string runDirectory, SD3Transformer2DModel teacher, FlowMatchEulerDiscreteScheduler scheduler,
+    public static TeEFusionDistiller Resume(DistillationRunFolder run, SD3Transformer2DModel teacher, FlowMatchEulerDiscreteScheduler scheduler,
         DistillationPrompts prompts, DistillationSettings settings)
     {
         var distiller = new TeEFusionDistiller(teacher, scheduler, prompts, settings);
         try
         {
-            var state = DistillationCheckpoint.LoadLatest(runDirectory, distiller.Student, distiller._optimizer, distiller._ema);
+            var state = DistillationCheckpoint.LoadLatest(run, distiller.Student, distiller._optimizer, distiller._ema);
             if (state.Recipe != settings.Recipe())
                 throw new ArgumentException(
-                    $"The run under {runDirectory} was started with other settings; it used {state.Recipe}, not {settings.Recipe()}.", nameof(settings));
+                    $"The run under {run.Root} was started with other settings; it used {state.Recipe}, not {settings.Recipe()}.", nameof(settings));
             distiller._compute.Refresh();
             distiller.Iteration = state.Iteration;
             distiller._losses.AddRange(state.LossHistory);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Distillation;

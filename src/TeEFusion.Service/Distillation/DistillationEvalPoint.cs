@@ -1,3 +1,5 @@
+using TeEFusion.Core.Distillation;
+
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>One evaluation of a run's student against the teacher on the held-out prompts.</summary>
@@ -13,4 +15,10 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="TeacherMsPerImage">The teacher's sampling time per image.</param>
 /// <param name="DecodeMsPerImage">One VAE decode: the PSNR's own cost, paid alike for both.</param>
 public sealed record DistillationEvalPoint(int Iteration, double LatentMse, double? ImagePsnr, int StudentPassesPerImage, int TeacherPassesPerImage,
-    double StudentMs, double TeacherMs, int Images, double StudentMsPerImage, double TeacherMsPerImage, double? DecodeMsPerImage);
+    double StudentMs, double TeacherMs, int Images, double StudentMsPerImage, double TeacherMsPerImage, double? DecodeMsPerImage)
+{
+    /// <summary>The point of an evaluation taken after <paramref name="iteration"/> optimizer steps.</summary>
+    public static DistillationEvalPoint From(int iteration, DistillationEvaluation e) =>
+        new(iteration, e.LatentMse, e.ImagePsnr, e.StudentPassesPerImage, e.TeacherPassesPerImage, e.StudentMilliseconds, e.TeacherMilliseconds,
+            e.Images, e.StudentMsPerImage, e.TeacherMsPerImage, e.DecodeMsPerImage);
+}

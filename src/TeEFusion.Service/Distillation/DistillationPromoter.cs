@@ -1,4 +1,3 @@
-using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Models;
 
@@ -11,9 +10,6 @@ namespace TeEFusion.Service.Distillation;
 /// </summary>
 public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogger<DistillationPromoter> logger)
 {
-    /// <summary>The promoted folder's name inside the run folder.</summary>
-    public const string ModelFolderName = StudentModelFolder.DefaultName;
-
     private readonly SemaphoreSlim _busy = new(1, 1);
 
     /// <summary>Serves the run's student once the worker swapped it in; null when another promotion or restore is under way.</summary>
@@ -45,10 +41,10 @@ public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogg
 
     private string BuildFolder(DistillationRun run)
     {
-        var target = Path.Combine(run.Directory, ModelFolderName);
+        var target = run.Folder.ModelDirectory;
         if (Directory.Exists(target)) return target;
         var served = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
-        StudentModelFolder.Write(served, Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), target);
+        run.Folder.WriteModel(served);
         logger.LogInformation("Run {RunId}: wrote the promoted model folder {Folder}", run.Id, target);
         return target;
     }

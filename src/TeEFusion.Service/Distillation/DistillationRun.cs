@@ -1,10 +1,12 @@
+using TeEFusion.Core.Distillation;
+
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>
 /// One distillation run as the API sees it. The device worker writes progress; request threads read snapshots and
 /// wait for events. All state is under one lock; waiters are released by replacing a completion source.
 /// </summary>
-public sealed class DistillationRun(string id, DistillationPlan plan, string directory, DateTimeOffset createdAt)
+public sealed class DistillationRun(string id, DistillationPlan plan, DistillationRunFolder folder, DateTimeOffset createdAt)
 {
     private readonly Lock _gate = new();
     private readonly List<double> _losses = [];
@@ -23,14 +25,14 @@ public sealed class DistillationRun(string id, DistillationPlan plan, string dir
     public string Id { get; } = id;
     public DistillationPlan Plan { get; } = plan;
 
-    /// <summary>Checkpoints go here (Distillation:CheckpointDirectory/{id}).</summary>
-    public string Directory { get; } = directory;
+    /// <summary>The run's folder, Distillation:CheckpointDirectory/{id}.</summary>
+    public DistillationRunFolder Folder { get; } = folder;
 
     public bool CancelRequested => _cancelRequested;
 
     public bool IsFinished
     {
-        get { lock (_gate) return _state is DistillationRunState.Succeeded or DistillationRunState.Failed or DistillationRunState.Canceled; }
+        get { lock (_gate) return _state.IsEnd(); }
     }
 
     /// <summary>Asks the worker to stop at the next iteration; false when the run already ended.</summary>

@@ -1,3 +1,5 @@
+using TeEFusion.Core.Distillation;
+
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>A run as GET /admin/distillations/{id} returns it.</summary>

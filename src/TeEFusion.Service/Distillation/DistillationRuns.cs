@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Worker;
 
@@ -36,7 +37,7 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Work
             busy = Active;
             if (busy is not null) return null;
             var id = "dist_" + Guid.NewGuid().ToString("N")[..16];
-            var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), time.GetUtcNow());
+            var run = new DistillationRun(id, plan, Folder(id), time.GetUtcNow());
             _runs[id] = run;
             _active = run;
             signal.Notify();
@@ -49,13 +50,16 @@ public sealed class DistillationRuns(IOptions<DistillationOptions> options, Work
     {
         lock (_gate)
         {
-            var run = new DistillationRun(id, plan, Path.Combine(_checkpoints, id), createdAt);
+            var run = new DistillationRun(id, plan, Folder(id), createdAt);
             _runs[id] = run;
             _active ??= run;
             signal.Notify();
             return run;
         }
     }
+
+    /// <summary>The folder of run <paramref name="id"/>.</summary>
+    public DistillationRunFolder Folder(string id) => new(Path.Combine(_checkpoints, id));
 
     public DistillationRun? Get(string id)
     {

@@ -1,20 +1,17 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
-using TorchSharp;
 
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>
-/// The device worker's side of a distillation run: it owns the teacher (the served folder's transformer loaded
-/// with txt_align_guidance off, float32), the encoded prompts and the <see cref="TeEFusionDistiller"/>, and advances the
-/// active run by exactly one optimizer step per <see cref="RunIteration"/> call. Only the worker thread calls it, so
-/// TorchSharp's thread-local dispose scopes and the single-device rule both hold. A run whose checkpoint folder
-/// already holds a checkpoint resumes from it.
+/// The device worker's side of a distillation run: it owns the teacher (the served folder's transformer loaded with
+/// txt_align_guidance off, float32) and the run's <see cref="DistillationSession"/>, and advances the active run by exactly
+/// one optimizer step per <see cref="RunIteration"/> call. Only the worker thread calls it, so TorchSharp's thread-local
+/// dispose scopes and the single-device rule both hold. A run whose folder already holds a checkpoint resumes from it.
 /// </summary>
 public sealed class DistillationTrainer(
     DistillationRuns runs,
@@ -27,16 +24,16 @@ public sealed class DistillationTrainer(
 {
     private DistillationRun? _run;
     private SD3Components? _teacher;
-    private DistillationPrompts? _prompts;
-    private TeEFusionDistiller? _distiller;
-    private DistillationPrompts? _evalPrompts;
-    private DistillationEvaluator? _evaluator;
+    private DistillationSession? _session;
     private int _firstIteration;
 
     /// <summary>True when a run is waiting for its next iteration.</summary>
     public bool HasWork => runs.Active is not null;
 
-    /// <summary>One optimizer step of the active run (the first call also loads the teacher); ends the run when due.</summary>
+    /// <summary>
+    /// One optimizer step of the active run (the first call loads the teacher and opens the run instead); ends the run
+    /// when it is canceled, finished, or too slow for the inference it shares the device with.
+    /// </summary>
     public void RunIteration()
     {
         var run = runs.Active;
@@ -49,27 +46,21 @@ public sealed class DistillationTrainer(
                 End(DistillationRunState.Canceled, "Canceled by an administrator.");
                 return;
             }
-            if (!ReferenceEquals(run, _run)) Begin(run);
-            var distiller = _distiller!;
-            var clock = Stopwatch.StartNew();
-            var loss = distiller.Step();
-            var interval = distiller.Settings.CheckpointInterval;
-            var last = distiller.Iteration == distiller.Settings.Iterations;
-            if (last || (interval > 0 && distiller.Iteration % interval == 0)) DistillationCheckpoint.Save(run.Directory, distiller);
-            run.Progressed(distiller.Iteration, loss, clock.Elapsed);
-            if (OverBound(run, distiller) is { } overrun)
+            if (!ReferenceEquals(run, _run))
+            {
+                Begin(run);
+                if (_session!.IsFinished) End(DistillationRunState.Succeeded, null);
+                return;
+            }
+            if (OverBound(run) is { } overrun)
             {
                 End(DistillationRunState.Failed, overrun);
                 return;
             }
-            var every = run.Plan.EvalInterval;
-            if (last || (every > 0 && distiller.Iteration % every == 0)) Evaluate(run, distiller);
-            if (last)
-            {
-                using (var student = distiller.ExportStudent())
-                    DistillationCheckpoint.SaveTransformer(Path.Combine(run.Directory, DistillationCheckpoint.TransformerFolder), student);
-                End(DistillationRunState.Succeeded, null);
-            }
+            var step = _session!.Step();
+            run.Progressed(step.Iteration, step.Loss, step.TrainingTime);
+            if (step.Evaluation is { } evaluation) run.Evaluated(DistillationEvalPoint.From(step.Iteration, evaluation));
+            if (step.Finished) End(DistillationRunState.Succeeded, null);
         }
         // The boundary of a training run: whatever went wrong ends this run, never the worker or the inference it serves.
         catch (Exception e)
@@ -93,31 +84,21 @@ public sealed class DistillationTrainer(
         _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
             model.Value.MaxSequenceLength);
         var latent = _teacher.Transformer.Config.SampleSize;
-        var settings = run.Plan.Settings with { LatentHeight = latent, LatentWidth = latent };
-        _prompts = DistillationPrompts.Encode(_teacher, run.Plan.Prompts);
-        _distiller = DistillationCheckpoint.FindLatest(run.Directory) is not null
-            ? TeEFusionDistiller.Resume(run.Directory, _teacher.Transformer, _teacher.Scheduler, _prompts, settings)
-            : new TeEFusionDistiller(_teacher.Transformer, _teacher.Scheduler, _prompts, settings);
-        run.Started(time.GetUtcNow(), _distiller.Iteration, _distiller.LossHistory);
-        _firstIteration = _distiller.Iteration;
-        if (run.Plan.EvalPrompts.Count > 0)
-        {
-            // Seed 0 and the middle of the g range: fixed, so that every evaluation of the run is comparable.
-            _evalPrompts = DistillationPrompts.Encode(_teacher, run.Plan.EvalPrompts);
-            _evaluator = new DistillationEvaluator(_teacher.Transformer, _teacher.Scheduler, _evalPrompts, settings.Teacher, settings.Steps,
-                (settings.GuidanceMin + settings.GuidanceMax) / 2, [0], latent, latent, _teacher.Vae);
-            Evaluate(run, _distiller);
-        }
-        logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _distiller.Iteration,
-            settings.Iterations);
+        var settings = run.Plan.RunSettings with { Settings = run.Plan.Settings with { LatentHeight = latent, LatentWidth = latent } };
+        _session = new DistillationSession(run.Folder, _teacher, run.Plan.Prompts, run.Plan.EvalPrompts, settings);
+        run.Started(time.GetUtcNow(), _session.Iteration, _session.LossHistory);
+        _firstIteration = _session.Iteration;
+        if (_session.OpeningEvaluation is { } evaluation) run.Evaluated(DistillationEvalPoint.From(_session.Iteration, evaluation));
+        logger.LogInformation("Distillation run {RunId} running from iteration {Iteration}/{Iterations}", run.Id, _session.Iteration,
+            settings.Settings.Iterations);
     }
 
-    // Serving comes first: a run whose iterations keep jobs waiting longer than the configured bound is stopped (its
-    // checkpoints stay, so it can be resumed with a cheaper recipe or a larger bound).
-    private string? OverBound(DistillationRun run, TeEFusionDistiller distiller)
+    // Serving comes first: a run whose iterations keep jobs waiting longer than the configured bound is stopped before
+    // its next iteration (its checkpoints stay, so it can be resumed with a cheaper recipe or a larger bound).
+    private string? OverBound(DistillationRun run)
     {
         var bound = options.Value.MaxInferenceWaitMilliseconds;
-        if (bound == 0 || distiller.Iteration - _firstIteration < Math.Max(1, options.Value.BoundGraceIterations)) return null;
+        if (bound == 0 || _session!.Iteration - _firstIteration < Math.Max(1, options.Value.BoundGraceIterations)) return null;
         var average = run.Snapshot().IterationMs;
         return average <= bound
             ? null
@@ -125,19 +106,10 @@ public sealed class DistillationTrainer(
               "would wait that long; lower batch_size, steps or steps_per_trajectory, or raise the bound.";
     }
 
-    private void Evaluate(DistillationRun run, TeEFusionDistiller distiller)
-    {
-        if (_evaluator is null) return;
-        using var noGrad = torch.no_grad();
-        using var student = distiller.ExportStudent();
-        var e = _evaluator.Evaluate(student);
-        run.Evaluated(new DistillationEvalPoint(distiller.Iteration, e.LatentMse, e.ImagePsnr, e.StudentPassesPerImage, e.TeacherPassesPerImage,
-            e.StudentMilliseconds, e.TeacherMilliseconds, e.Images, e.StudentMsPerImage, e.TeacherMsPerImage, e.DecodeMsPerImage));
-    }
-
+    // A successful session marks its folder itself, after exporting the student.
     private void End(DistillationRunState state, string? error)
     {
-        if (_run is not null && state != DistillationRunState.Succeeded) DistillationRecovery.MarkEnded(_run, state);
+        if (_run is not null && state != DistillationRunState.Succeeded) _run.Folder.MarkEnded(state);
         _run?.Finished(state, time.GetUtcNow(), error);
         logger.LogInformation("Distillation run {RunId} {State}", _run?.Id, state);
         Release();
@@ -145,15 +117,9 @@ public sealed class DistillationTrainer(
 
     private void Release()
     {
-        _evaluator?.Dispose();
-        _evalPrompts?.Dispose();
-        _distiller?.Dispose();
-        _prompts?.Dispose();
+        _session?.Dispose();
         _teacher?.Dispose();
-        _evaluator = null;
-        _evalPrompts = null;
-        _distiller = null;
-        _prompts = null;
+        _session = null;
         _teacher = null;
         _run = null;
     }

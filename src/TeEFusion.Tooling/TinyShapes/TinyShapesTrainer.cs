@@ -94,21 +94,18 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     {
         using var components = LoadTeacher();
         var settings = recipe.Distillation with { Seed = recipe.Seed };
-        using var prompts = DistillationPrompts.Encode(components, recipe.TrainingCombinations().Select(c => c.Caption).ToList());
-        var runDirectory = Path.Combine(workDirectory, "distillation");
-        using var distiller = DistillationCheckpoint.FindLatest(runDirectory) is not null
-            ? TeEFusionDistiller.Resume(runDirectory, components.Transformer, components.Scheduler, prompts, settings)
-            : new TeEFusionDistiller(components.Transformer, components.Scheduler, prompts, settings);
-        if (distiller.Iteration > 0) log($"student: resuming at iteration {distiller.Iteration}/{settings.Iterations}");
+        var run = new DistillationRunFolder(Path.Combine(workDirectory, "distillation"));
+        using var session = new DistillationSession(run, components, recipe.TrainingCombinations().Select(c => c.Caption).ToList(), [],
+            new DistillationRunSettings(settings));
+        if (session.Iteration > 0) log($"student: resuming at iteration {session.Iteration}/{settings.Iterations}");
         var every = Math.Max(1, settings.CheckpointInterval);
-        distiller.Run(runDirectory, p =>
+        session.Run(step =>
         {
-            if (p.Iteration % every == 0 || p.Iteration == p.Iterations)
-                log($"student: iteration {p.Iteration}/{p.Iterations}, loss {distiller.LossHistory.TakeLast(every).Average():F5}");
-        }, cancellation: cancellation);
-        using var student = distiller.ExportStudent();
+            if (step.Iteration % every == 0 || step.Finished)
+                log($"student: iteration {step.Iteration}/{step.Iterations}, loss {session.LossHistory.TakeLast(every).Average():F5}");
+        }, cancellation);
         if (Directory.Exists(StudentTransformer)) Directory.Delete(StudentTransformer, recursive: true);
-        DistillationCheckpoint.SaveTransformer(StudentTransformer, student);
+        StudentModelFolder.Copy(run.TransformerDirectory, StudentTransformer);
     }
 
     private void Assemble(string outputDirectory)

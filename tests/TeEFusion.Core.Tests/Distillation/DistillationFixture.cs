@@ -32,6 +32,16 @@ public sealed class DistillationFixture : IDisposable
     public TeEFusionDistiller NewDistiller(DistillationSettings settings) =>
         new(Components.Transformer, Components.Scheduler, Train, settings);
 
+    /// <summary>A new run folder holding the checkpoint of a fresh distiller after <paramref name="steps"/> optimizer steps.</summary>
+    public DistillationRunFolder CheckpointAfter(DistillationSettings settings, int steps)
+    {
+        var run = new DistillationRunFolder(NewRunDirectory());
+        using var distiller = NewDistiller(settings);
+        for (var i = 0; i < steps; i++) distiller.Step();
+        DistillationCheckpoint.Save(run, distiller);
+        return run;
+    }
+
     public void Dispose()
     {
         Train.Dispose();

@@ -9,6 +9,8 @@ public sealed class DistillationSettingsTests
     public static TheoryData<string, DistillationSettings> Invalid => new()
     {
         { "Teacher", new DistillationSettings { Teacher = new SamplerSettings(SamplerKind.Student) } },
+        { "Rounds", new DistillationSettings { Teacher = new SamplerSettings(SamplerKind.ZSampling) { Rounds = 0 } } },
+        { "LambdaStep", new DistillationSettings { Teacher = new SamplerSettings(SamplerKind.ZSampling) { LambdaStep = -1 } } },
         { "Steps", new DistillationSettings { Steps = 0 } },
         { "StepsPerTrajectory", new DistillationSettings { Steps = 4, StepsPerTrajectory = 5 } },
         { "GuidanceMin", new DistillationSettings { GuidanceMin = 6, GuidanceMax = 3 } },

@@ -23,7 +23,7 @@ public sealed class MixedPrecisionTests(DistillationFixture fixture, ITestOutput
         using var bf16 = fixture.NewDistiller(Tiny(iterations: 30, ScalarType.BFloat16));
         using var fp32 = fixture.NewDistiller(Tiny(iterations: 1, ScalarType.Float32));
         var firstFp32 = fp32.Step();
-        bf16.Run(runDirectory: null);
+        bf16.StepToEnd();
 
         var losses = bf16.LossHistory;
         var (first, last) = (losses.Take(5).Average(), losses.TakeLast(5).Average());
@@ -41,17 +41,16 @@ public sealed class MixedPrecisionTests(DistillationFixture fixture, ITestOutput
     {
         var settings = Tiny(iterations: 4, ScalarType.BFloat16) with { CheckpointInterval = 2, GradAccumulation = 2, EmaDecay = 0.5 };
         using var straight = fixture.NewDistiller(settings);
-        straight.Run(fixture.NewRunDirectory());
+        straight.StepToEnd();
 
-        var run = fixture.NewRunDirectory();
-        using (var first = fixture.NewDistiller(settings)) first.Run(run, stopAfter: 2);
-        var checkpoint = DistillationCheckpoint.FindLatest(run)!;
+        var run = fixture.CheckpointAfter(settings, steps: 2);
+        var checkpoint = run.LatestCheckpoint()!;
         using (var weights = SafetensorsFile.Open(Path.Combine(checkpoint, DistillationCheckpoint.TransformerFolder, "diffusion_pytorch_model.safetensors")))
             Assert.All(weights.Tensors.Values, t => Assert.Equal("F32", t.DType));
         Assert.Throws<ArgumentException>(() => TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler,
             fixture.Train, settings with { ComputeDType = ScalarType.Float32 }));
         using var resumed = TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings);
-        resumed.Run(run);
+        resumed.StepToEnd();
 
         Assert.Equal(straight.LossHistory, resumed.LossHistory);
         using var scope = NewDisposeScope();
@@ -64,8 +63,8 @@ public sealed class MixedPrecisionTests(DistillationFixture fixture, ITestOutput
     {
         using var plain = fixture.NewDistiller(Tiny(iterations: 12, ScalarType.Float32));
         using var checkpointed = fixture.NewDistiller(Tiny(iterations: 12, ScalarType.Float32) with { ActivationCheckpointing = true });
-        plain.Run(null);
-        checkpointed.Run(null);
+        plain.StepToEnd();
+        checkpointed.StepToEnd();
         output.WriteLine($"loss plain {plain.LossHistory[0]:G5} → {plain.LossHistory[^1]:G5}; "
                          + $"checkpointed {checkpointed.LossHistory[0]:G5} → {checkpointed.LossHistory[^1]:G5}");
         Assert.True(checkpointed.LossHistory.TakeLast(3).Average() < 0.8 * checkpointed.LossHistory.Take(3).Average());

@@ -36,7 +36,7 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         using var evaluator = new DistillationEvaluator(fixture.Components.Transformer, fixture.Components.Scheduler, fixture.HeldOut,
             settings.Teacher, settings.Steps, guidance: 4.0, seeds: [11, 12], settings.LatentHeight, settings.LatentWidth, fixture.Components.Vae);
         var before = evaluator.Evaluate(distiller.Student);
-        distiller.Run(runDirectory: null);
+        distiller.StepToEnd();
         var after = evaluator.Evaluate(distiller.Student);
 
         var losses = distiller.LossHistory;
@@ -63,17 +63,16 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
     {
         var settings = Tiny(iterations: 4) with { CheckpointInterval = 2, GradAccumulation = 2, StepsPerTrajectory = 2, EmaDecay = 0.5 };
         using var straight = fixture.NewDistiller(settings);
-        straight.Run(fixture.NewRunDirectory());
+        straight.StepToEnd();
 
-        var run = fixture.NewRunDirectory();
-        using (var first = fixture.NewDistiller(settings)) first.Run(run, stopAfter: 2);
-        Assert.EndsWith("checkpoint-0000002", DistillationCheckpoint.FindLatest(run));
+        var run = fixture.CheckpointAfter(settings, steps: 2);
+        Assert.EndsWith("checkpoint-0000002", run.LatestCheckpoint());
         var changed = Assert.Throws<ArgumentException>(() =>
             TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings with { Seed = 99 }));
         Assert.Equal("settings", changed.ParamName);
         using var resumed = TeEFusionDistiller.Resume(run, fixture.Components.Transformer, fixture.Components.Scheduler, fixture.Train, settings);
         Assert.Equal(2, resumed.Iteration);
-        resumed.Run(run);
+        resumed.StepToEnd();
 
         Assert.Equal(4, resumed.Iteration);
         Assert.Equal(straight.LossHistory, resumed.LossHistory);
@@ -91,12 +90,16 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
     public void The_final_checkpoint_is_a_student_transformer_folder_that_loads()
     {
         var settings = Tiny(iterations: 3) with { CheckpointInterval = 1, KeepCheckpoints = 2 };
-        var run = fixture.NewRunDirectory();
+        var run = new DistillationRunFolder(fixture.NewRunDirectory());
         using var distiller = fixture.NewDistiller(settings);
-        distiller.Run(run);
+        for (var i = 0; i < 3; i++)
+        {
+            distiller.Step();
+            DistillationCheckpoint.Save(run, distiller);
+        }
         Assert.Equal(["checkpoint-0000002", "checkpoint-0000003"],
-            Directory.GetDirectories(run).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        var folder = Path.Combine(DistillationCheckpoint.FindLatest(run)!, DistillationCheckpoint.TransformerFolder);
+            Directory.GetDirectories(run.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var folder = Path.Combine(run.LatestCheckpoint()!, DistillationCheckpoint.TransformerFolder);
         var config = SD3TransformerConfig.Load(Path.Combine(folder, "config.json"));
         Assert.True(config.TxtAlignGuidance);
         using var loaded = new SD3Transformer2DModel(config);
@@ -110,9 +113,9 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
         using var a = fixture.NewDistiller(Tiny(iterations: 2) with { CfgTargetFraction = 0.5 });
         using var b = fixture.NewDistiller(Tiny(iterations: 2) with { CfgTargetFraction = 0.5 });
         using var c = fixture.NewDistiller(Tiny(iterations: 2, seed: 8) with { CfgTargetFraction = 0.5 });
-        a.Run(null);
-        b.Run(null);
-        c.Run(null);
+        a.StepToEnd();
+        b.StepToEnd();
+        c.StepToEnd();
         Assert.Equal(0.0, MaxAbsDifference(a.Student, b.Student));
         Assert.True(MaxAbsDifference(a.Student, c.Student) > 1e-6);
     }
@@ -122,7 +125,7 @@ public sealed class TeEFusionDistillerTests(DistillationFixture fixture, ITestOu
     {
         var settings = Tiny(iterations: 2) with { Teacher = new SamplerSettings(SamplerKind.ZSampling), StepsPerTrajectory = 1 };
         using var distiller = fixture.NewDistiller(settings);
-        distiller.Run(null);
+        distiller.StepToEnd();
         Assert.All(distiller.LossHistory, loss => Assert.True(double.IsFinite(loss) && loss > 0));
     }
 
