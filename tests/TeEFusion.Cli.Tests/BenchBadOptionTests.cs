@@ -3,6 +3,7 @@ using TeEFusion.Cli.Commands;
 namespace TeEFusion.Cli.Tests;
 
 /// <summary>The service benches refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
+[Collection("Sequential")]
 public sealed class BenchBadOptionTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("teefusion-bench-bad-").FullName;
