@@ -11,8 +11,20 @@ namespace TeEFusion.Core.Tests.Layers;
 /// (training mode), which is the computation without fusion.
 /// </summary>
 [Collection("Sequential")]
-public class FusedLinearTests
+public sealed class FusedLinearTests : IDisposable
 {
+    private readonly SD3TransformerConfig config = TinyModels.TeEFusion(dualAttentionLayers: [0]);
+    private readonly SD3Transformer2DModel model;
+    private readonly SD3TransformerInput input;
+
+    public FusedLinearTests()
+    {
+        model = TinyModels.Create(config);
+        input = TinyModels.Sample(config, 1, 500f, 5000f);
+    }
+
+    public void Dispose() => model.Dispose();
+
     private static Tensor Inference(SD3Transformer2DModel model, SD3TransformerInput input)
     {
         using var noGrad = no_grad();
@@ -31,9 +43,6 @@ public class FusedLinearTests
     public void FusedInferenceEqualsTheSeparateProjectionsAndCreatesFewerTensors()
     {
         using var scope = NewDisposeScope();
-        var config = TinyModels.TeEFusion(dualAttentionLayers: [0]);
-        using var model = TinyModels.Create(config);
-        var input = TinyModels.Sample(config, 1, 500f, 5000f);
         var fused = TensorCounter.Measure(() => Inference(model, input));
         var unfused = TensorCounter.Measure(() => Unfused(model, input));
         Assert.True(TinyModels.RelativeError(Inference(model, input), Unfused(model, input)) <= 1e-6);
@@ -44,9 +53,6 @@ public class FusedLinearTests
     public void AfterAnOptimizerStepInferenceSeesTheNewWeightsAndGradientsReachedTheNamedParameters()
     {
         using var scope = NewDisposeScope();
-        var config = TinyModels.TeEFusion();
-        using var model = TinyModels.Create(config);
-        var input = TinyModels.Sample(config, 1, 500f, 5000f);
         var before = Inference(model, input);
 
         model.train();
@@ -66,11 +72,8 @@ public class FusedLinearTests
     public void LoadedWeightsAreUsedByTheFusedMatmul()
     {
         using var scope = NewDisposeScope();
-        var config = TinyModels.TeEFusion();
-        using var model = TinyModels.Create(config);
         manual_seed(5);
         using var other = SD3Transformer2DModel.FromConfig(config);
-        var input = TinyModels.Sample(config, 1, 500f, 5000f);
         using (no_grad())
         {
             var target = model.state_dict();
@@ -83,9 +86,6 @@ public class FusedLinearTests
     public void ParametersReplacedByModuleToFallBackToTheSeparateProjections()
     {
         using var scope = NewDisposeScope();
-        var config = TinyModels.TeEFusion();
-        using var model = TinyModels.Create(config);
-        var input = TinyModels.Sample(config, 1, 500f, 5000f);
         var float32 = Inference(model, input);
         model.to(ScalarType.Float64);
         var float64 = input with

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Tests.Runtime;
 
+/// <summary><see cref="TensorCounter"/> against operations whose tensor count is known.</summary>
 [Collection("Sequential")]
 public class TensorCounterTests
 {
@@ -14,9 +15,9 @@ public class TensorCounterTests
         var b = ones(3);
         var counts = TensorCounter.Measure(() =>
         {
-            var sum = a + b;       // 1
+            var sum = a + b;           // 1
             var view = sum.view(3, 1); // 2
-            view.add_(1);          // in place: none
+            view.add_(1);              // in place: none
         });
         Assert.Equal(2, counts.TensorsCreated);
     }

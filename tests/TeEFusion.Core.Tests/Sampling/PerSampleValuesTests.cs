@@ -14,10 +14,10 @@ public class PerSampleValuesTests
         Assert.Null(PerSampleValues.Shared([0.5f, 0.25f]));
     }
 
+    public static TheoryData<ScalarType> DTypes => [ScalarType.BFloat16, ScalarType.Float16, ScalarType.Float32];
+
     [Theory]
-    [InlineData(ScalarType.BFloat16)]
-    [InlineData(ScalarType.Float16)]
-    [InlineData(ScalarType.Float32)]
+    [MemberData(nameof(DTypes))]
     public void RoundToEqualsTorchsConversion(ScalarType dtype)
     {
         using var scope = NewDisposeScope();
@@ -39,9 +39,7 @@ public class PerSampleValuesTests
     }
 
     [Theory]
-    [InlineData(ScalarType.BFloat16)]
-    [InlineData(ScalarType.Float16)]
-    [InlineData(ScalarType.Float32)]
+    [MemberData(nameof(DTypes))]
     public void EulerStepWithASharedSigmaEqualsThePerSampleTensorStep(ScalarType dtype)
     {
         using var scope = NewDisposeScope();
