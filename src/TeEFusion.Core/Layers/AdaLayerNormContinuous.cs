@@ -28,7 +28,7 @@ public sealed class AdaLayerNormContinuous : Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var emb = linear.call(silu.call(conditioning_embedding).to(x.dtype)); // (B, 2D)
-        var chunks = emb.chunk(2, 1);                                         // scale, shift: 2 × (B, D)
+        var chunks = Modulation.Chunks(emb, 2);                               // scale, shift: 2 × (B, 1, D)
         return Modulation.Apply(norm.call(x), chunks[1], chunks[0]).MoveToOuterDisposeScope(); // (B, T, D)
     }
 }

@@ -8,7 +8,8 @@ namespace TeEFusion.Core.Layers;
 /// <summary>
 /// LayerNorm modulated by six chunks of Linear(SiLU(emb)), in diffusers' order
 /// shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp.
-/// Returns (normed x, gate_msa, shift_mlp, scale_mlp, gate_mlp).
+/// Returns (normed x, gate_msa, shift_mlp, scale_mlp, gate_mlp), the chunks as (B, 1, D) rather than diffusers' (B, D),
+/// so that each use broadcasts over the tokens without an unsqueeze.
 /// </summary>
 public sealed class AdaLayerNormZero : Module<Tensor, Tensor, (Tensor, Tensor, Tensor, Tensor, Tensor)>
 {
@@ -27,7 +28,7 @@ public sealed class AdaLayerNormZero : Module<Tensor, Tensor, (Tensor, Tensor, T
     public override (Tensor, Tensor, Tensor, Tensor, Tensor) forward(Tensor x, Tensor emb)
     {
         using var scope = NewDisposeScope();
-        var chunks = linear.call(silu.call(emb)).chunk(6, 1); // 6 × (B, D)
+        var chunks = Modulation.Chunks(linear.call(silu.call(emb)), 6); // 6 × (B, 1, D)
         var (shift_msa, scale_msa, gate_msa) = (chunks[0], chunks[1], chunks[2]);
         var (shift_mlp, scale_mlp, gate_mlp) = (chunks[3], chunks[4], chunks[5]);
         var normed = Modulation.Apply(norm.call(x), shift_msa, scale_msa); // (B, T, D)

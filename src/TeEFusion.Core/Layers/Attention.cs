@@ -26,6 +26,8 @@ public sealed class Attention : Module<Tensor, Tensor?, (Tensor, Tensor?)>
     private readonly Linear? to_add_out;
     private readonly int heads;
     private readonly bool context_pre_only;
+    private readonly FusedLinear _qkv;
+    private readonly FusedLinear? _added_qkv;
 
     /// <param name="query_dim">Width of the image stream (= heads · dim_head = out_dim in SD3).</param>
     /// <param name="added_kv_proj_dim">Width of the text stream; null for an image-only attention (SD3.5's attn2).</param>
@@ -60,6 +62,8 @@ public sealed class Attention : Module<Tensor, Tensor?, (Tensor, Tensor?)>
             if (!context_pre_only) to_add_out = Linear(inner_dim, query_dim, hasBias: true, device: device, dtype: dtype);
         }
         to_out = ModuleList<Module<Tensor, Tensor>>(Linear(inner_dim, query_dim, hasBias: true, device: device, dtype: dtype), Dropout(0.0));
+        _qkv = new FusedLinear(to_q, to_k, to_v);
+        if (add_q_proj is not null) _added_qkv = new FusedLinear(add_q_proj, add_k_proj!, add_v_proj!);
         RegisterComponents();
     }
 
@@ -67,18 +71,29 @@ public sealed class Attention : Module<Tensor, Tensor?, (Tensor, Tensor?)>
     {
         using var scope = NewDisposeScope();
         var image_tokens = hidden_states.shape[1];
-        var query = SplitHeads(to_q.call(hidden_states), norm_q); // (B, H, N, d)
-        var key = SplitHeads(to_k.call(hidden_states), norm_k);   // (B, H, N, d)
-        var value = SplitHeads(to_v.call(hidden_states), null);   // (B, H, N, d)
-        var joint = encoder_hidden_states is not null && add_q_proj is not null;
-        if (joint)
+        var joint = encoder_hidden_states is not null && _added_qkv is not null;
+        var image = Project(_qkv, to_q, to_k, to_v, hidden_states);                                        // (B, N, 3·H·d)
+        Tensor query, key, value;
+        if (joint && norm_q is null)
         {
-            query = cat([query, SplitHeads(add_q_proj!.call(encoder_hidden_states!), norm_added_q)], 2); // (B, H, N+T, d)
-            key = cat([key, SplitHeads(add_k_proj!.call(encoder_hidden_states!), norm_added_k)], 2);     // (B, H, N+T, d)
-            value = cat([value, SplitHeads(add_v_proj!.call(encoder_hidden_states!), null)], 2);         // (B, H, N+T, d)
+            // Without qk-norm both streams are treated alike: one concatenation instead of one per q, k, v.
+            var context = Project(_added_qkv!, add_q_proj!, add_k_proj!, add_v_proj!, encoder_hidden_states!); // (B, T, 3·H·d)
+            (query, key, value) = SplitHeads(cat([image, context], 1), null, null);                        // 3 × (B, H, N+T, d)
+        }
+        else
+        {
+            (query, key, value) = SplitHeads(image, norm_q, norm_k);                                       // 3 × (B, H, N, d)
+            if (joint)
+            {
+                var context = Project(_added_qkv!, add_q_proj!, add_k_proj!, add_v_proj!, encoder_hidden_states!); // (B, T, 3·H·d)
+                var (added_query, added_key, added_value) = SplitHeads(context, norm_added_q, norm_added_k);      // 3 × (B, H, T, d)
+                query = cat([query, added_query], 2);                                                     // (B, H, N+T, d)
+                key = cat([key, added_key], 2);                                                           // (B, H, N+T, d)
+                value = cat([value, added_value], 2);                                                     // (B, H, N+T, d)
+            }
         }
         var attended = functional.scaled_dot_product_attention(query, key, value); // (B, H, N+T, d)
-        attended = attended.transpose(1, 2).flatten(2).to(query.dtype);            // (B, N+T, H·d)
+        attended = attended.transpose(1, 2).flatten(2);                             // (B, N+T, H·d)
         Tensor? context_out = null;
         if (joint)
         {
@@ -86,14 +101,29 @@ public sealed class Attention : Module<Tensor, Tensor?, (Tensor, Tensor?)>
             attended = attended.narrow(1, 0, image_tokens);                                  // (B, N, H·d)
             if (!context_pre_only) context_out = to_add_out!.call(context_out); // (B, T, D)
         }
-        foreach (var module in to_out) attended = module.call(attended); // (B, N, D)
+        // to_out.1 is Dropout(0.0), the identity, so it is not called.
+        attended = to_out[0].call(attended); // (B, N, D)
         return (attended.MoveToOuterDisposeScope(), context_out?.MoveToOuterDisposeScope());
     }
 
-    private Tensor SplitHeads(Tensor projected, RMSNorm? norm)
+    // q, k and v of one stream side by side: one fused matmul at inference, the three layers under autograd.
+    private Tensor Project(FusedLinear fused, Linear q, Linear k, Linear v, Tensor x) =>
+        fused.TryForward(x, training) ?? cat([q.call(x), k.call(x), v.call(x)], -1); // (B, T, 3·H·d)
+
+    private (Tensor Query, Tensor Key, Tensor Value) SplitHeads(Tensor qkv, RMSNorm? normQuery, RMSNorm? normKey)
     {
-        var (batch, tokens, width) = (projected.shape[0], projected.shape[1], projected.shape[2]);
-        var split = projected.view(batch, tokens, heads, width / heads).transpose(1, 2); // (B, H, T, d)
-        return norm is null ? split : norm.call(split);
+        var (batch, tokens) = (qkv.shape[0], qkv.shape[1]);
+        var split = qkv.view(batch, tokens, 3, heads, -1).permute(2, 0, 3, 1, 4).unbind(0); // 3 × (B, H, T, d)
+        return (normQuery is null ? split[0] : normQuery.call(split[0]), normKey is null ? split[1] : normKey.call(split[1]), split[2]);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _qkv.Dispose();
+            _added_qkv?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -24,8 +24,8 @@ public sealed class FeedForward : Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden_states)
     {
         using var scope = NewDisposeScope();
-        var x = hidden_states; // (B, T, D)
-        foreach (var module in net) x = module.call(x); // (B, T, D_out) at the end
-        return x.MoveToOuterDisposeScope();
+        // net.1 is Dropout(0.0), the identity in training and inference alike, so it is not called.
+        var hidden = net[0].call(hidden_states);          // (B, T, inner)
+        return net[2].call(hidden).MoveToOuterDisposeScope(); // (B, T, D_out)
     }
 }

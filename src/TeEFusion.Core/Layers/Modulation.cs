@@ -5,7 +5,16 @@ namespace TeEFusion.Core.Layers;
 
 internal static class Modulation
 {
-    /// <summary>x·(1 + scale) + shift, with per-sample (B, D) scale and shift broadcast over the tokens.</summary>
+    /// <summary>
+    /// Splits an adaLN linear's output (B, count·D) into <paramref name="count"/> views of shape (B, 1, D): one view and
+    /// one unbind, already shaped to broadcast over the tokens (diffusers chunks to (B, D) and unsqueezes each use).
+    /// </summary>
+    public static Tensor[] Chunks(Tensor emb, int count) => emb.view(emb.shape[0], 1, count, -1).unbind(2);
+
+    /// <summary>
+    /// x·(1 + scale) + shift, with per-sample (B, 1, D) scale and shift broadcast over the tokens. x is the caller's
+    /// temporary (a norm's output), written in place at inference (<see cref="Temporaries"/>).
+    /// </summary>
     public static Tensor Apply(Tensor x, Tensor shift, Tensor scale) =>
-        x * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1); // (B, T, D)
+        Temporaries.Add(Temporaries.Multiply(x, 1 + scale), shift); // (B, T, D)
 }

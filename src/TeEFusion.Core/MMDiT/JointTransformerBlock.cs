@@ -61,23 +61,28 @@ public sealed class JointTransformerBlock : Module<Tensor, Tensor, Tensor, (Tens
             (norm_context, c_gate_msa, c_shift_mlp, c_scale_mlp, c_gate_mlp) = ((AdaLayerNormZero)norm1_context).call(encoder_hidden_states, temb);
 
         var (attn_output, context_attn_output) = attn.call(norm_hidden_states, norm_context); // (B, N, D), (B, T, D)
-        hidden_states = hidden_states + gate_msa.unsqueeze(1) * attn_output;                 // (B, N, D)
+        hidden_states = GatedResidual(hidden_states, gate_msa, attn_output);                 // (B, N, D)
         if (attn2 is not null)
         {
             var (attn_output2, _) = attn2.call(norm_hidden_states2!, null);                  // (B, N, D)
-            hidden_states = hidden_states + gate_msa2!.unsqueeze(1) * attn_output2;          // (B, N, D)
+            hidden_states = GatedResidual(hidden_states, gate_msa2!, attn_output2);          // (B, N, D)
         }
-        hidden_states = hidden_states + GatedFeedForward(ff, norm2, hidden_states, shift_mlp, scale_mlp, gate_mlp); // (B, N, D)
+        hidden_states = GatedFeedForward(ff, norm2, hidden_states, shift_mlp, scale_mlp, gate_mlp); // (B, N, D)
 
         Tensor? context = null;
         if (ff_context is not null)
         {
-            context = encoder_hidden_states + c_gate_msa!.unsqueeze(1) * context_attn_output!; // (B, T, D)
-            context = context + GatedFeedForward(ff_context, norm2_context!, context, c_shift_mlp!, c_scale_mlp!, c_gate_mlp!); // (B, T, D)
+            context = GatedResidual(encoder_hidden_states, c_gate_msa!, context_attn_output!); // (B, T, D)
+            context = GatedFeedForward(ff_context, norm2_context!, context, c_shift_mlp!, c_scale_mlp!, c_gate_mlp!); // (B, T, D)
         }
         return (context?.MoveToOuterDisposeScope(), hidden_states.MoveToOuterDisposeScope());
     }
 
+    // x + gate·MLP(modulated norm(x)); shift, scale and gate are (B, 1, D).
     private static Tensor GatedFeedForward(FeedForward mlp, LayerNorm norm, Tensor x, Tensor shift, Tensor scale, Tensor gate) =>
-        gate.unsqueeze(1) * mlp.call(Modulation.Apply(norm.call(x), shift, scale)); // (B, T, D)
+        GatedResidual(x, gate, mlp.call(Modulation.Apply(norm.call(x), shift, scale))); // (B, T, D)
+
+    // residual + gate·update, where update is this block's temporary (written in place at inference).
+    private static Tensor GatedResidual(Tensor residual, Tensor gate, Tensor update) =>
+        Temporaries.Add(Temporaries.Multiply(update, gate), residual); // (B, T, D)
 }

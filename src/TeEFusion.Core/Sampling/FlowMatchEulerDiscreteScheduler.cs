@@ -75,12 +75,17 @@ public sealed class FlowMatchEulerDiscreteScheduler
                 $"Euler step: latents have {batch} samples but velocity has {velocity.shape[0]}, σ {sigmaFrom.Length}, σ_next {sigmaTo.Length}.");
         var dt = new float[batch];
         for (var b = 0; b < batch; b++) dt[b] = sigmaTo[b] - sigmaFrom[b];
-        var dtT = tensor(dt, device: sample.device).view(batch, 1, 1, 1);                       // (B, 1, 1, 1)
         // diffusers multiplies a 0-dim float32 dt (on the device) by the model-dtype velocity: type promotion keeps
-        // the velocity's dtype and casts dt to it first, so in bf16 both dt and the product are rounded.
-        var delta = dtT.to(velocity.dtype) * velocity;                                          // (B, C, H, W)
-        var prev = sample.to(ScalarType.Float32) + delta.to(ScalarType.Float32);                 // (B, C, H, W)
-        return prev.to(sample.dtype).MoveToOuterDisposeScope();
+        // the velocity's dtype and casts dt to it first, so in bf16 both dt and the product are rounded. A shared dt
+        // is passed as a scalar rounded the same way, so no host tensor is made for it.
+        var delta = PerSampleValues.Shared(dt) is { } shared
+            ? velocity * PerSampleValues.RoundTo(shared, velocity.dtype)                        // (B, C, H, W)
+            : tensor(dt, device: sample.device).view(batch, 1, 1, 1).to(velocity.dtype) * velocity;
+        // The sum is formed in float32 and cast to the latents' dtype; adding into delta (or its float32 copy) in place
+        // saves a tensor per step.
+        var prev = delta.dtype == ScalarType.Float32 ? delta : delta.to(ScalarType.Float32);  // (B, C, H, W)
+        prev.add_(sample);                                                                       // (B, C, H, W)
+        return (prev.dtype == sample.dtype ? prev : prev.to(sample.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Forward noising x_σ = (1 − σ)·x0 + σ·ε per sample (diffusers' `scale_noise`).</summary>

@@ -11,12 +11,12 @@ internal static class GuidedVelocity
 {
     public const int CfgPasses = 2;
 
-    /// <summary>σ·1000 in float32, exactly the values diffusers' schedule feeds the model.</summary>
-    public static Tensor Timesteps(float[] sigma, Device device)
+    /// <summary>σ·1000 in float32, exactly the values diffusers' schedule feeds the model, <paramref name="repeat"/> times over.</summary>
+    public static Tensor Timesteps(float[] sigma, Device device, int repeat = 1)
     {
-        var t = new float[sigma.Length];
-        for (var i = 0; i < t.Length; i++) t[i] = sigma[i] * 1000f;
-        return tensor(t, device: device);                                                      // (B)
+        var t = new double[sigma.Length * repeat];
+        for (var i = 0; i < t.Length; i++) t[i] = sigma[i % sigma.Length] * 1000f; // the float32 product, widened exactly
+        return PerSampleValues.Tensor(t, ScalarType.Float32, device);                          // (repeat·B)
     }
 
     /// <summary>
@@ -28,12 +28,11 @@ internal static class GuidedVelocity
     {
         using var scope = NewDisposeScope();
         var batch = x.shape[0];
-        var t = Timesteps(sigma, x.device);                                                    // (B)
         var input = new SD3TransformerInput(
             cat([x, x], 0),                                                                    // (2B, C, H, W)
             cat([conditioning.Negative.EncoderHiddenStates, conditioning.Prompt.EncoderHiddenStates], 0), // (2B, T, D)
             cat([conditioning.Negative.Pooled, conditioning.Prompt.Pooled], 0),                 // (2B, P)
-            cat([t, t], 0),                                                                    // (2B)
+            Timesteps(sigma, x.device, repeat: 2),                                             // (2B)
             SkipLayers: skipLayers);
         var v = model.call(input);                                                             // (2B, C, H, W)
         var uncond = v.narrow(0, 0, batch);                                                    // (B, C, H, W)
@@ -48,9 +47,11 @@ internal static class GuidedVelocity
     public static Tensor Combine(Tensor uncond, Tensor cond, double[] guidance)
     {
         using var scope = NewDisposeScope();
-        var g = tensor(guidance.Select(x => (float)x).ToArray(), device: cond.device).view(guidance.Length, 1, 1, 1); // (B, 1, 1, 1)
-        var diff = cond - uncond;                                                              // (B, C, H, W)
-        var scaled = (g * diff.to(ScalarType.Float32)).to(cond.dtype);                         // (B, C, H, W)
+        var diff = (cond - uncond).to(ScalarType.Float32);                                     // (B, C, H, W)
+        var product = PerSampleValues.Shared(guidance) is { } shared
+            ? diff * (float)shared
+            : PerSampleValues.Tensor(guidance, ScalarType.Float32, cond.device).view(guidance.Length, 1, 1, 1) * diff;
+        var scaled = product.to(cond.dtype);                                                   // (B, C, H, W)
         return (uncond + scaled).MoveToOuterDisposeScope();                                    // (B, C, H, W)
     }
 

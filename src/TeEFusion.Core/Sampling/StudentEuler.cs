@@ -38,7 +38,7 @@ public sealed class StudentEuler(nn.Module<SD3TransformerInput, Tensor> model) :
     public static Tensor TxtAlignGuidance(double[] guidance, ScalarType modelDType, Device device)
     {
         using var scope = NewDisposeScope();
-        var g = tensor(guidance, dtype: modelDType, device: device);                            // (B)
+        var g = PerSampleValues.Tensor(guidance, modelDType, device);                    // (B)
         return (g * 1000.0).MoveToOuterDisposeScope();                                         // (B)
     }
 }

@@ -48,7 +48,7 @@ internal sealed class ClosedFormVelocity() : nn.Module<SD3TransformerInput, Tens
     }
 }
 
-/// <summary>The real tiny SD3 MMDiT (2 blocks, head dim 8) and inputs for it.</summary>
+/// <summary>The real tiny SD3 MMDiT (2 blocks unless told, head dim 8) and inputs for it.</summary>
 internal static class TinySd3
 {
     public const int Channels = 4;
@@ -57,12 +57,12 @@ internal static class TinySd3
     public const int JointDim = 12;
     public const int PooledDim = 10;
 
-    public static SD3Transformer2DModel Model(bool txtAlignGuidance, ScalarType dtype = ScalarType.Float32)
+    public static SD3Transformer2DModel Model(bool txtAlignGuidance, ScalarType dtype = ScalarType.Float32, int layers = 2)
     {
         manual_seed(1234);
         var config = new SD3TransformerConfig
         {
-            SampleSize = Size, PatchSize = 2, InChannels = Channels, NumLayers = 2, AttentionHeadDim = 8,
+            SampleSize = Size, PatchSize = 2, InChannels = Channels, NumLayers = layers, AttentionHeadDim = 8,
             NumAttentionHeads = 2, JointAttentionDim = JointDim, CaptionProjectionDim = 16, PooledProjectionDim = PooledDim,
             OutChannels = Channels, PosEmbedMaxSize = 8, TxtAlignGuidance = txtAlignGuidance,
         };
