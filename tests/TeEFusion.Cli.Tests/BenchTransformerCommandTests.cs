@@ -44,7 +44,10 @@ public sealed class BenchTransformerCommandTests : IDisposable
                 Assert.True(row.MinMs > 0 && row.MinMs <= row.MedianMs && row.MedianMs <= row.MaxMs, $"{row.Sampler}: {row.MinMs}/{row.MedianMs}/{row.MaxMs}");
                 Assert.Equal(row.MedianMs / row.PassesPerStep, row.MsPerPass, 9);
                 Assert.True(row.MedianCpuMs > 0, $"{row.Sampler}: CPU time {row.MedianCpuMs}");
+                Assert.True(row.TensorsPerStep > 0, $"{row.Sampler}: {row.TensorsPerStep} tensors/step");
                 if (row == student) continue;
+                // Six passes build more than one, whatever the per-pass count is.
+                if (row.PassesPerSample == 6) Assert.True(row.TensorsPerStep > 2 * student.TensorsPerStep, $"{row.Sampler}: {row.TensorsPerStep} vs {student.TensorsPerStep}");
                 Assert.Equal(row.MedianMs / student.MedianMs, row.RatioToStudent!.Value, 9);
                 Assert.Equal(row.MedianCpuMs / student.MedianCpuMs, row.CpuRatioToStudent!.Value, 9);
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TeEFusion.Core.MMDiT;
+using TeEFusion.Core.Runtime;
 using TeEFusion.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -54,7 +55,8 @@ public static class TransformerBench
                     if (sampler.Name == StudentName) studentRow = row;
                     rows.Add(row);
                     log?.Invoke($"{row.Sampler,-15} {row.DType,-9} batch {row.Batch}: {row.MedianMs,9:F1} ms/step " +
-                                $"({row.PassesPerStep} passes, {row.MsPerPass:F1} ms/pass, {clock.Elapsed.TotalSeconds:F0} s elapsed)");
+                                $"({row.PassesPerStep} passes, {row.MsPerPass:F1} ms/pass, {row.TensorsPerStep} tensors/step, " +
+                                $"{clock.Elapsed.TotalSeconds:F0} s elapsed)");
                 }
             }
         }
@@ -67,18 +69,18 @@ public static class TransformerBench
         var reflective = sampler is ZSamplingCfg or W2sdCfg;
         var (warmup, repeats) = reflective ? (settings.ReflectiveWarmup, settings.ReflectiveRepeats) : (settings.Warmup, settings.Repeats);
         int[]? passes = null;
+        SamplerStepInput Input(Tensor x, int i) => new(x,
+            Enumerable.Repeat(schedule.Sigmas[i], batch).ToArray(),
+            Enumerable.Repeat(schedule.Sigmas[i + 1], batch).ToArray(),
+            Enumerable.Repeat(i, batch).ToArray(),
+            conditioning);
         var timing = Timing.Measure(() =>
         {
             using var scope = NewDisposeScope();
             var x = latents;
             for (var i = 0; i < settings.StepsPerSample; i++)
             {
-                var step = new SamplerStepInput(x,
-                    Enumerable.Repeat(schedule.Sigmas[i], batch).ToArray(),
-                    Enumerable.Repeat(schedule.Sigmas[i + 1], batch).ToArray(),
-                    Enumerable.Repeat(i, batch).ToArray(),
-                    conditioning);
-                var result = sampler.Step(step);
+                var result = sampler.Step(Input(x, i));
                 passes = CheckPasses(sampler, result.ModelPasses, passes);
                 x = result.Latents;
             }
@@ -86,13 +88,20 @@ public static class TransformerBench
             if (device.type == DeviceType.CUDA) cuda.synchronize(device);
         }, warmup, repeats);
         var perStep = timing.Per(settings.StepsPerSample);
+        // After the timed calls, so nothing built once on a first call is counted.
+        var tensors = TensorCounter.Measure(() =>
+        {
+            using var scope = NewDisposeScope();
+            sampler.Step(Input(latents, 0));
+        });
         var passesPerStep = passes!.Sum();
         return new TransformerBenchRow(sampler.Name, dtypeName, batch, passes![0], passesPerStep,
             perStep.MedianMs, perStep.MinMs, perStep.MaxMs, warmup, perStep.Repeats,
             perStep.MedianMs / passesPerStep,
             sampler.Name == StudentName ? null : perStep.MedianMs / student!.MedianMs,
             perStep.MedianCpuMs!.Value,
-            sampler.Name == StudentName ? null : perStep.MedianCpuMs!.Value / student!.MedianCpuMs);
+            sampler.Name == StudentName ? null : perStep.MedianCpuMs!.Value / student!.MedianCpuMs,
+            tensors.TensorsCreated);
     }
 
     // Every sample of a non-final step should cost the same; a change between calls would make ms/pass meaningless.
