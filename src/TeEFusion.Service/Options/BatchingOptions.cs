@@ -24,7 +24,11 @@ public sealed class BatchingOptions
     /// </summary>
     public bool PadToMaxBatchSize { get; set; }
 
-    /// <summary>How long an idle worker waits for more jobs before starting a batch.</summary>
+    /// <summary>
+    /// How long a fresh batch waits for company before its first step. 0 (the default) starts a lone job at once, as
+    /// batching off would: jobs that arrive later still join at the next step boundary, so waiting only lines up jobs
+    /// that arrive within the window at the price of that wait for every job that arrives alone.
+    /// </summary>
     [Range(0, 10_000)]
-    public int MaxWaitMilliseconds { get; set; } = 10;
+    public int MaxWaitMilliseconds { get; set; }
 }

@@ -53,7 +53,7 @@ public static class ServiceBench
         Action<string>? log, CancellationToken cancel)
     {
         using var service = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", batching ? "true" : "false"),
-            ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture)), ("Batching:PadToMaxBatchSize", "true"));
+            ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture)));
         var load = Load(client, service, s.Width, s.Height, s.Steps, s);
         await WarmupAsync(load, s.Warmup, cancel);
         var rows = new List<ServiceLoadRow>();

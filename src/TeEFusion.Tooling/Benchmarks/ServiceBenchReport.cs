@@ -49,7 +49,7 @@ public sealed record ServiceBenchReport(
              $"(n 1, b64_json, guidance {s.Guidance}, prompt \"{s.Prompt}\", seed varied per request) over loopback HTTP.");
         Line($"- Load: preset {s.Preset} (random weights), {s.Width}×{s.Height}, {s.Steps} steps; closed loop: each of `concurrency` clients sends its next request when its ",
              $"last one answered; {s.Requests} requests per cell (at most {s.CellSeconds} s), after {s.Warmup} untimed warmup request(s) per service start. ",
-             $"Batching on = `Batching:Enabled true`, `MaxBatchSize {s.MaxBatchSize}`, `PadToMaxBatchSize true` (the service defaults); off = `Batching:Enabled false` (one job at a time).");
+             $"Batching on = `Batching:Enabled true`, `MaxBatchSize {s.MaxBatchSize}`, padding as the service's default (`PadToMaxBatchSize false`: each step runs the rows in flight); off = `Batching:Enabled false` (one job at a time).");
         Line($"- Overhead: one request at a time, {s.OverheadRepeats} back-to-back HTTP requests per service configuration (then that service is stopped), ",
              $"then {s.OverheadRepeats} in-process `StudentPipeline.Generate` calls of the same request (same folder, prompt, seed, size, steps, guidance; PNG included), ",
              $"each after {Math.Max(1, s.Warmup)} untimed warmup(s); each side runs alone on the machine. The target cell is `Batching:Enabled true`, `PadToMaxBatchSize false` (a lone job is one row, as in the pipeline); ",
