@@ -45,6 +45,8 @@ public sealed class BenchTransformerCommandTests : IDisposable
                 Assert.Equal(row.MedianMs / row.PassesPerStep, row.MsPerPass, 9);
                 Assert.True(row.MedianCpuMs > 0, $"{row.Sampler}: CPU time {row.MedianCpuMs}");
                 Assert.True(row.TensorsPerStep > 0, $"{row.Sampler}: {row.TensorsPerStep} tensors/step");
+                // Each call's issuing time lies inside its wall time, so the medians keep that order.
+                Assert.InRange(row.HostMsPerStep, double.Epsilon, row.MedianMs);
                 if (row == student) continue;
                 // Six passes build more than one, whatever the per-pass count is.
                 if (row.PassesPerSample == 6) Assert.True(row.TensorsPerStep > 2 * student.TensorsPerStep, $"{row.Sampler}: {row.TensorsPerStep} vs {student.TensorsPerStep}");

@@ -74,9 +74,11 @@ public static class TransformerBench
             Enumerable.Repeat(schedule.Sigmas[i + 1], batch).ToArray(),
             Enumerable.Repeat(i, batch).ToArray(),
             conditioning);
+        var hostMs = new List<double>();
         var timing = Timing.Measure(() =>
         {
             using var scope = NewDisposeScope();
+            var issuing = Stopwatch.StartNew();
             var x = latents;
             for (var i = 0; i < settings.StepsPerSample; i++)
             {
@@ -84,10 +86,13 @@ public static class TransformerBench
                 passes = CheckPasses(sampler, result.ModelPasses, passes);
                 x = result.Latents;
             }
+            // The host's share: until here the thread issued the work; a device may still be running it.
+            hostMs.Add(issuing.Elapsed.TotalMilliseconds);
             // CUDA runs asynchronously: the clock must not stop before the step's kernels have.
             if (device.type == DeviceType.CUDA) cuda.synchronize(device);
         }, warmup, repeats);
         var perStep = timing.Per(settings.StepsPerSample);
+        var host = Timing.Of(hostMs.Skip(warmup).ToList()).Per(settings.StepsPerSample);
         // After the timed calls, so nothing built once on a first call is counted.
         var tensors = TensorCounter.Measure(() =>
         {
@@ -101,7 +106,8 @@ public static class TransformerBench
             sampler.Name == StudentName ? null : perStep.MedianMs / student!.MedianMs,
             perStep.MedianCpuMs!.Value,
             sampler.Name == StudentName ? null : perStep.MedianCpuMs!.Value / student!.MedianCpuMs,
-            tensors.TensorsCreated);
+            tensors.TensorsCreated,
+            host.MedianMs);
     }
 
     // Every sample of a non-final step should cost the same; a change between calls would make ms/pass meaningless.

@@ -26,7 +26,8 @@ public sealed record TransformerBenchRow(
     double? RatioToStudent,
     double MedianCpuMs,
     double? CpuRatioToStudent,
-    long TensorsPerStep);
+    long TensorsPerStep,
+    double HostMsPerStep);
 
 /// <summary>Everything a benchmark run measured, with the machine and the settings it ran under.</summary>
 public sealed record TransformerBenchReport(
@@ -61,16 +62,18 @@ public sealed record TransformerBenchReport(
         text.AppendLine($"- `passes/step` = model rows evaluated per step over the batch (passes per sample × batch); `ms/pass` = median / passes/step; " +
                         "`× student` = median / the student's median at the same dtype and batch (≈2 expected for CFG, ≈6 for the reflective samplers); " +
                         "`cpu ms/step` and `cpu × student` do the same with the process's CPU time (all threads), which other load on the machine disturbs far less than wall time; " +
-                        "`tensors/step` = tensors one step creates (each a native operation's result; in-place operations not counted), counted after the timed calls.");
+                        "`tensors/step` = tensors one step creates (each a native operation's result; in-place operations not counted), counted after the timed calls; " +
+                        "`host ms/step` = median time until the step's calls returned, before waiting for the device: on a CPU it is the wall time, " +
+                        "on a GPU close to the wall time means the device waits for the host (per-op overhead or a synchronisation inside the step).");
         if (Machine.Device.StartsWith("cpu", StringComparison.Ordinal))
             text.AppendLine("- **Noise:** CPU timings on a 2-core machine vary by up to ±30% between runs (more when other work shares the cores; " +
                             "the CPU-time columns are the steadier ones then). These are CPU numbers only: GPU numbers must be measured on a GPU with the CUDA build.");
         text.AppendLine();
-        text.AppendLine("| sampler | dtype | batch | passes/sample | passes/step | median ms/step | min ms | max ms | warmup | repeats | ms/pass | × student | cpu ms/step | cpu × student | tensors/step |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| sampler | dtype | batch | passes/sample | passes/step | median ms/step | min ms | max ms | warmup | repeats | ms/pass | × student | cpu ms/step | cpu × student | tensors/step | host ms/step |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Sampler} | {r.DType} | {r.Batch} | {r.PassesPerSample} | {r.PassesPerStep} | {r.MedianMs:F1} | {r.MinMs:F1} | {r.MaxMs:F1} | {r.Warmup} | {r.Repeats} | {r.MsPerPass:F1} | {Ratio(r.RatioToStudent)} | {r.MedianCpuMs:F1} | {Ratio(r.CpuRatioToStudent)} | {r.TensorsPerStep} |"));
+                $"| {r.Sampler} | {r.DType} | {r.Batch} | {r.PassesPerSample} | {r.PassesPerStep} | {r.MedianMs:F1} | {r.MinMs:F1} | {r.MaxMs:F1} | {r.Warmup} | {r.Repeats} | {r.MsPerPass:F1} | {Ratio(r.RatioToStudent)} | {r.MedianCpuMs:F1} | {Ratio(r.CpuRatioToStudent)} | {r.TensorsPerStep} | {r.HostMsPerStep:F1} |"));
         return text.ToString();
     }
 
