@@ -36,9 +36,7 @@ public static class ServiceBench
         {
             RandomModelWriter.Write(folder, RandomModelPresets.Parse(settings.Preset), settings.Seed);
             log?.Invoke($"wrote the random {settings.Preset} model in {clock.Elapsed.TotalSeconds:F1} s");
-            var rows = new List<ServiceLoadRow>();
-            foreach (var batching in new[] { true, false })
-                rows.AddRange(await LoadCellsAsync(client, folder, batching, settings, log, cancel));
+            var rows = await LoadCellsAsync(client, folder, settings, log, cancel);
             var overhead = await OverheadAsync(client, folder, settings, log, cancel);
             var memory = await MemoryAsync(client, settings, log, cancel);
             return new ServiceBenchReport("service", started, clock.Elapsed.TotalSeconds, MachineInfo.Current("cpu"), settings, rows, overhead, memory);
@@ -49,26 +47,35 @@ public static class ServiceBench
         }
     }
 
-    private static async Task<IReadOnlyList<ServiceLoadRow>> LoadCellsAsync(HttpClient client, string folder, bool batching, ServiceBenchSettings s,
+    // Both services run side by side (an idle one costs no CPU) and their cells take turns, alternating which goes first
+    // at each concurrency: run one mode's cells and then the other's, and whatever warms up or slows down over the run
+    // (the client's JIT, the kernels' shape caches, a slow spell of the machine) lands on one mode only.
+    private static async Task<IReadOnlyList<ServiceLoadRow>> LoadCellsAsync(HttpClient client, string folder, ServiceBenchSettings s,
         Action<string>? log, CancellationToken cancel)
     {
-        using var service = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", batching ? "true" : "false"),
-            ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture)));
-        var load = Load(client, service, s.Width, s.Height, s.Steps, s);
-        await WarmupAsync(load, s.Warmup, cancel);
+        var maxBatch = ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture));
+        using var batched = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", "true"), maxBatch);
+        using var single = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", "false"), maxBatch);
+        var loads = new[] { (Batching: true, Load: Load(client, batched, s.Width, s.Height, s.Steps, s)), (Batching: false, Load: Load(client, single, s.Width, s.Height, s.Steps, s)) };
+        foreach (var (_, load) in loads) await WarmupAsync(load, s.Warmup, cancel);
         var rows = new List<ServiceLoadRow>();
-        foreach (var concurrency in s.Concurrency)
+        for (var cell = 0; cell < s.Concurrency.Count; cell++)
         {
-            var run = await load.RunAsync(s.Requests, concurrency, TimeSpan.FromSeconds(s.CellSeconds), s.Seed + 1000, cancel);
-            var latencies = run.LatenciesMs;
-            var row = new ServiceLoadRow(batching, concurrency, run.Sent, run.Succeeded, run.Failed, run.Seconds, run.Succeeded / run.Seconds,
-                Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : null,
-                run.FirstFailure);
-            rows.Add(row);
-            log?.Invoke($"batching {(batching ? "on " : "off")} concurrency {concurrency,2}: {row.Succeeded}/{row.Sent} ok in {row.Seconds:F1} s, " +
-                        $"{row.ImagesPerSecond:F2} images/s, p50 {row.P50Ms:F0} p95 {row.P95Ms:F0} p99 {row.P99Ms:F0} ms");
+            var concurrency = s.Concurrency[cell];
+            foreach (var (batching, load) in cell % 2 == 0 ? loads : loads.Reverse())
+            {
+                var run = await load.RunAsync(s.Requests, concurrency, TimeSpan.FromSeconds(s.CellSeconds), s.Seed + 1000, cancel);
+                var latencies = run.LatenciesMs;
+                var row = new ServiceLoadRow(batching, concurrency, run.Sent, run.Succeeded, run.Failed, run.Seconds, run.Succeeded / run.Seconds,
+                    Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : null,
+                    run.FirstFailure);
+                rows.Add(row);
+                log?.Invoke($"batching {(batching ? "on " : "off")} concurrency {concurrency,2}: {row.Succeeded}/{row.Sent} ok in {row.Seconds:F1} s, " +
+                            $"{row.ImagesPerSecond:F2} images/s, p50 {row.P50Ms:F0} p95 {row.P95Ms:F0} p99 {row.P99Ms:F0} ms");
+            }
         }
-        return rows;
+        // The report lists batching on first, each mode by concurrency.
+        return rows.OrderByDescending(r => r.Batching).ThenBy(r => s.Concurrency.ToList().IndexOf(r.Concurrency)).ToList();
     }
 
     // The cell the target is about (batching on, padding off: a lone job is one row, as in the pipeline), then batching off.

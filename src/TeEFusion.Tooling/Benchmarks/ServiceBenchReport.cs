@@ -48,7 +48,8 @@ public sealed record ServiceBenchReport(
         Line($"- The real service (`{s.ServiceDll}`) runs as a child process on 127.0.0.1; every request is a synchronous `POST /v1/images/generations` ",
              $"(n 1, b64_json, guidance {s.Guidance}, prompt \"{s.Prompt}\", seed varied per request) over loopback HTTP.");
         Line($"- Load: preset {s.Preset} (random weights), {s.Width}×{s.Height}, {s.Steps} steps; closed loop: each of `concurrency` clients sends its next request when its ",
-             $"last one answered; {s.Requests} requests per cell (at most {s.CellSeconds} s), after {s.Warmup} untimed warmup request(s) per service start. ",
+             $"last one answered; {s.Requests} requests per cell (at most {s.CellSeconds} s), after {s.Warmup} untimed warmup request(s) per service start; ",
+             $"both services run side by side and their cells take turns (which mode goes first alternates with the concurrency). ",
              $"Batching on = `Batching:Enabled true`, `MaxBatchSize {s.MaxBatchSize}`, padding as the service's default (`PadToMaxBatchSize false`: each step runs the rows in flight); off = `Batching:Enabled false` (one job at a time).");
         Line($"- Overhead: one request at a time, {s.OverheadRepeats} back-to-back HTTP requests per service configuration (then that service is stopped), ",
              $"then {s.OverheadRepeats} in-process `StudentPipeline.Generate` calls of the same request (same folder, prompt, seed, size, steps, guidance; PNG included), ",
