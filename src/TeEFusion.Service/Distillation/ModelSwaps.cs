@@ -22,13 +22,15 @@ public sealed class ModelSwaps(WorkerSignal signal)
     /// <summary>Queues <paramref name="pipeline"/>; null when another swap is still pending.</summary>
     public PendingSwap? TryRequest(StudentPipeline pipeline)
     {
+        PendingSwap swap;
         lock (_gate)
         {
             if (_pending is not null) return null;
-            _pending = new PendingSwap(pipeline);
+            _pending = swap = new PendingSwap(pipeline);
         }
+        // Once notified, the worker may apply the swap and clear _pending before this returns: hand back the local.
         signal.Notify();
-        return _pending;
+        return swap;
     }
 
     /// <summary>Called by the worker once <paramref name="swap"/> is served.</summary>
