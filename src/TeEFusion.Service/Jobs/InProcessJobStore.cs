@@ -61,14 +61,14 @@ public sealed class InProcessJobStore : IJobStore, IDisposable
             {
                 return Task.FromResult<Submission>(seen.Fingerprint == fingerprint
                     ? new Submission.Accepted(Status(_jobs[seen.JobId]), Replayed: true)
-                    : new Submission.Refused(SubmissionRefusal.KeyReused, "The idempotency key was already used with a different request body."));
+                    : Submission.Refused.KeyReused());
             }
             // Stored before it is queued: once queued, the worker may finish it before this method returns.
             Add(job, idempotencyKey, fingerprint);
         }
         if (_queue.TryEnqueue(job)) return Task.FromResult<Submission>(new Submission.Accepted(Status(job), Replayed: false));
         lock (_gate) Remove(job.Id);
-        return Task.FromResult<Submission>(new Submission.Refused(SubmissionRefusal.QueueFull, $"All {Capacity} queue places are taken."));
+        return Task.FromResult<Submission>(Submission.Refused.QueueFull(Capacity));
     }
 
     public Task<JobStatus?> GetAsync(string id, CancellationToken cancellation) =>

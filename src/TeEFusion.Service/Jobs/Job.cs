@@ -56,6 +56,9 @@ public sealed class Job
     /// <summary>When the job must have finished (per-job timeout or the client's Cancel-After); null for none.</summary>
     public DateTimeOffset? Deadline { get; init; }
 
+    /// <summary>True once <see cref="Deadline"/> has passed at <paramref name="now"/>.</summary>
+    public bool IsOverdue(DateTimeOffset now) => Deadline is { } deadline && now >= deadline;
+
     /// <summary>True when <see cref="Deadline"/> came from the client (it cancels) rather than the service's timeout (it fails).</summary>
     public bool DeadlineFromClient { get; init; }
 

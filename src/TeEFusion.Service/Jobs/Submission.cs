@@ -20,7 +20,15 @@ public abstract record Submission
     public sealed record Invalid(IDictionary<string, string[]> Errors) : Submission;
 
     /// <summary>Refused for <paramref name="Reason"/>; <paramref name="RetryAfterSeconds"/> is sent as Retry-After when set.</summary>
-    public sealed record Refused(SubmissionRefusal Reason, string Detail, int? RetryAfterSeconds = null) : Submission;
+    public sealed record Refused(SubmissionRefusal Reason, string Detail, int? RetryAfterSeconds = null) : Submission
+    {
+        /// <summary>A store's refusal of an idempotency key it saw with another request body.</summary>
+        public static Refused KeyReused() =>
+            new(SubmissionRefusal.KeyReused, "The idempotency key was already used with a different request body.");
+
+        /// <summary>A store's refusal when all <paramref name="capacity"/> queue places are taken.</summary>
+        public static Refused QueueFull(int capacity) => new(SubmissionRefusal.QueueFull, $"All {capacity} queue places are taken.");
+    }
 
     /// <summary>The ProblemDetails answer for a submission that was not accepted (and sets Retry-After where it applies).</summary>
     public ProblemHttpResult ToProblem(HttpContext http)

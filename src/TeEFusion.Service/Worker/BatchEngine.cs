@@ -236,7 +236,7 @@ public sealed class BatchEngine(
             {
                 if (job.TryCancel(reason, now)) logger.LogInformation("Job {JobId} canceled at step {Step}: {Reason}", job.Id, run.Step, reason);
             }
-            else if (job.Deadline is { } deadline && now >= deadline)
+            else if (job.IsOverdue(now))
             {
                 Expire(job, now);
             }

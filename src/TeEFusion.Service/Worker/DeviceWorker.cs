@@ -137,10 +137,8 @@ public sealed class DeviceWorker(
     private QueueHead Head(DateTimeOffset now)
     {
         if (!inbox.Jobs.Reader.TryPeek(out var job)) return QueueHead.Empty;
-        return job.IsFinished || IsOverdue(job, now) || _engine.CanAdmit(job) ? QueueHead.Admissible : QueueHead.Blocked;
+        return job.IsFinished || job.IsOverdue(now) || _engine.CanAdmit(job) ? QueueHead.Admissible : QueueHead.Blocked;
     }
-
-    private static bool IsOverdue(Job job, DateTimeOffset now) => job.Deadline is { } deadline && now >= deadline;
 
     // The head leaves the queue: a canceled one is dropped, an overdue one ended, any other joins the batch.
     private void Admit()
@@ -149,7 +147,7 @@ public sealed class DeviceWorker(
         inbox.Jobs.Left(job);
         var now = time.GetUtcNow();
         if (job.IsFinished) return;
-        if (IsOverdue(job, now))
+        if (job.IsOverdue(now))
         {
             _engine.Expire(job, now);
             return;

@@ -38,8 +38,8 @@ public sealed class RedisJobStore(
             "created" or "existing" => await GetAsync(id, cancellation) is { } status
                 ? new Submission.Accepted(status, Replayed: outcome == "existing")
                 : throw new JobStoreUnavailableException($"Job {id} was stored but could not be read back."),
-            "reused" => new Submission.Refused(SubmissionRefusal.KeyReused, "The idempotency key was already used with a different request body."),
-            _ => new Submission.Refused(SubmissionRefusal.QueueFull, $"All {_queue.Capacity} queue places are taken."),
+            "reused" => Submission.Refused.KeyReused(),
+            _ => Submission.Refused.QueueFull(_queue.Capacity),
         };
     }
 
