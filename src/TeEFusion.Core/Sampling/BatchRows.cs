@@ -11,7 +11,8 @@ internal static class BatchRows
 
     /// <summary>
     /// Applies <paramref name="update"/> to the selected rows of x (with their σ, σ_next and conditioning) and
-    /// returns x with those rows replaced; x itself when no row is selected.
+    /// returns x with those rows replaced; x itself when no row is selected. With <see cref="SamplerStepInput.FixedWidth"/>
+    /// the update runs on every row and only the selected rows' results are kept.
     /// </summary>
     public static Tensor Update(Tensor x, long[] rows, SamplerStepInput input,
         Func<Tensor, float[], float[], SamplingConditioning, Tensor> update)
@@ -20,10 +21,12 @@ internal static class BatchRows
         if (rows.Length == x.shape[0]) return update(x, input.Sigma, input.SigmaNext, input.Conditioning);
         using var scope = NewDisposeScope();
         var index = tensor(rows, device: x.device);                                            // (R)
-        var part = update(x.index_select(0, index),                                            // (R, C, H, W)
-            rows.Select(r => input.Sigma[r]).ToArray(),
-            rows.Select(r => input.SigmaNext[r]).ToArray(),
-            input.Conditioning.Select(rows));
+        var part = input.FixedWidth
+            ? update(x, input.Sigma, input.SigmaNext, input.Conditioning).index_select(0, index) // (R, C, H, W)
+            : update(x.index_select(0, index),                                                 // (R, C, H, W)
+                rows.Select(r => input.Sigma[r]).ToArray(),
+                rows.Select(r => input.SigmaNext[r]).ToArray(),
+                input.Conditioning.Select(rows));
         return x.index_copy(0, index, part).MoveToOuterDisposeScope();                         // (B, C, H, W)
     }
 

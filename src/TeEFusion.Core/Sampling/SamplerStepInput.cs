@@ -12,6 +12,14 @@ namespace TeEFusion.Core.Sampling;
 /// <param name="Conditioning">Prompt embeddings and guidance for the same B samples.</param>
 public sealed record SamplerStepInput(Tensor Latents, float[] Sigma, float[] SigmaNext, int[] StepIndex, SamplingConditioning Conditioning)
 {
+    /// <summary>
+    /// Every model forward of the step takes all B rows, even where only some rows need the work (a reflective
+    /// sampler's reflection skips rows at their last step): the other rows are computed and discarded. Kernels round
+    /// a row differently for other batch sizes, so this is what makes a row's result independent of which rows share
+    /// its step, at the cost of the discarded work. Off, only the rows that need a forward take part in it.
+    /// </summary>
+    public bool FixedWidth { get; init; }
+
     /// <summary>Throws unless every per-sample array and the conditioning hold one entry per latent.</summary>
     public void Validate()
     {

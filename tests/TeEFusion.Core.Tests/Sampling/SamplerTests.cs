@@ -184,6 +184,31 @@ public class SamplerTests
         AssertClose(alone, result.Latents[..1], 1e-6);
     }
 
+    [Theory]
+    [InlineData("z-sampling")]
+    [InlineData("w2sd")]
+    public void FixedWidthRunsEveryForwardOnAllRowsSoARowDoesNotDependOnItsNeighbours(string name)
+    {
+        using var _ = no_grad();
+        using var model = new CountingModel(TinySd3.Model(txtAlignGuidance: false));
+        IFlowMatchSampler sampler = name == "w2sd" ? new W2sdCfg(model, W2sdPair.GuidanceGap(7.0, 1.0)) : new ZSamplingCfg(model);
+        var c = TinySd3.Conditioning([5.5, 3.0]);
+        using var x = TinySd3.Latents(2);
+        // Row 1 takes its last step (no reflection), so without FixedWidth the reflection's forwards would have 2 rows, not 4.
+        var mixed = sampler.Step(new SamplerStepInput(x, [0.9f, 0.2f], [0.8f, 0f], [0, 7], c) { FixedWidth = true });
+        Assert.All(model.Calls, call => Assert.Equal(4, call.Rows));
+        Assert.Equal(6, mixed.ModelPasses[0]);
+        Assert.Equal(2, mixed.ModelPasses[1]);
+
+        // Row 0 in a batch padded with copies of itself (a request run alone, padded to the same width): the same bits.
+        using var padded = cat([x[..1], x[..1]], 0);
+        var alone = sampler.Step(new SamplerStepInput(padded, [0.9f, 0.9f], [0.8f, 0.8f], [0, 0], c.Select([0, 0])) { FixedWidth = true });
+        Assert.True(alone.Latents[..1].equal(mixed.Latents[..1]).all().item<bool>());
+        // And the row that did not reflect is exactly a plain CFG step.
+        var plain = new EulerCfg(model).Step(new SamplerStepInput(x, [0.9f, 0.2f], [0.8f, 0f], [0, 7], c)).Latents;
+        Assert.True(plain[1..].equal(mixed.Latents[1..]).all().item<bool>());
+    }
+
     [Fact]
     public void ZSamplingRoundsRepeatTheZagZig()
     {
