@@ -58,6 +58,9 @@ public abstract class SD3Pipeline : IDisposable
     /// <summary>The sampler used when a request names none.</summary>
     public abstract SamplerSettings DefaultSampler { get; }
 
+    /// <summary>The samplers <see cref="CreateSampler"/> builds for this pipeline.</summary>
+    public abstract IReadOnlyList<SamplerKind> Samplers { get; }
+
     /// <summary>The guidance used when a request gives none.</summary>
     public abstract double DefaultGuidance { get; }
 

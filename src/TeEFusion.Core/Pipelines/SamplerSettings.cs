@@ -32,7 +32,10 @@ public sealed record SamplerSettings(SamplerKind Kind)
     public W2sdPair? W2sdPair { get; init; }
 
     /// <summary>The name written into image metadata: student, euler-cfg, z-sampling or w2sd.</summary>
-    public string Name => KindNames.First(k => k.Kind == Kind).Name;
+    public string Name => NameOf(Kind);
+
+    /// <summary>How the CLI and API spell <paramref name="kind"/>.</summary>
+    public static string NameOf(SamplerKind kind) => KindNames.First(k => k.Kind == kind).Name;
 
     /// <summary>Reads a sampler name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>

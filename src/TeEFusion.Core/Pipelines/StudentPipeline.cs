@@ -22,6 +22,8 @@ public sealed class StudentPipeline : SD3Pipeline
 
     public override SamplerSettings DefaultSampler { get; } = new(SamplerKind.Student);
 
+    public override IReadOnlyList<SamplerKind> Samplers { get; } = [SamplerKind.Student];
+
     /// <summary>The folder's recommended guidance (<see cref="IO.ModelFolder.DefaultGuidance"/>), else <see cref="StudentDefaultGuidance"/>.</summary>
     public override double DefaultGuidance => DefaultGuidanceOf(Components.Folder);
 

@@ -22,6 +22,8 @@ public sealed class TeacherPipeline : SD3Pipeline
 
     public override SamplerSettings DefaultSampler { get; } = new(SamplerKind.EulerCfg);
 
+    public override IReadOnlyList<SamplerKind> Samplers { get; } = [SamplerKind.EulerCfg, SamplerKind.ZSampling, SamplerKind.W2sd];
+
     /// <summary>The folder's recommended guidance (<see cref="IO.ModelFolder.DefaultGuidance"/>), else <see cref="TeacherDefaultGuidance"/>.</summary>
     public override double DefaultGuidance => Components.Folder.DefaultGuidance ?? TeacherDefaultGuidance;
 

@@ -14,7 +14,8 @@ public sealed record ImageGenerationRequest
     [JsonPropertyName("prompt")]
     public string? Prompt { get; init; }
 
-    /// <summary>Accepted for OpenAI compatibility; the service serves one model whatever is named here.</summary>
+    /// <summary>The served model's id (GET /v1/models lists them); the default model when unset.</summary>
+    /// <example>tiny-shapes</example>
     [JsonPropertyName("model")]
     public string? Model { get; init; }
 
@@ -61,14 +62,42 @@ public sealed record ImageGenerationRequest
     public int? Steps { get; init; }
 
     /// <summary>
-    /// Guidance scale g, fused into the student's conditioning (no second pass). Unset: the model folder's
-    /// `_default_guidance_scale` (2 for the bundled model), else 5.
+    /// Guidance scale g: fused into a TeEFusion student's conditioning (no second pass), or the CFG scale of a guided
+    /// teacher. Unset: the model's default (GET /v1/models lists it).
     /// </summary>
     /// <example>2.0</example>
     [JsonPropertyName("guidance_scale")]
     public double? GuidanceScale { get; init; }
 
-    /// <summary>Takes the null prompt's place in the fused guidance term.</summary>
+    /// <summary>Takes the null prompt's place: in the student's fused guidance term, in CFG's unconditional branch.</summary>
     [JsonPropertyName("negative_prompt")]
     public string? NegativePrompt { get; init; }
+
+    /// <summary>
+    /// student (TeEFusion students), euler-cfg, z-sampling or w2sd (guided teachers); the model's default when unset. A
+    /// sampler the model cannot run is a 400 listing those it can.
+    /// </summary>
+    /// <example>euler-cfg</example>
+    [JsonPropertyName("sampler")]
+    public string? Sampler { get; init; }
+
+    /// <summary>z-sampling: γ2, the CFG scale of each inversion (0 by default, as the reference).</summary>
+    [JsonPropertyName("inversion_guidance")]
+    public double? InversionGuidance { get; init; }
+
+    /// <summary>z-sampling: λ, reflect on steps below it (every step but the last by default).</summary>
+    [JsonPropertyName("lambda_step")]
+    public int? LambdaStep { get; init; }
+
+    /// <summary>z-sampling: zag/zig rounds per reflected step (1 by default).</summary>
+    [JsonPropertyName("rounds")]
+    public int? Rounds { get; init; }
+
+    /// <summary>w2sd: the strong side's guidance (the request's guidance_scale by default).</summary>
+    [JsonPropertyName("strong_guidance")]
+    public double? StrongGuidance { get; init; }
+
+    /// <summary>w2sd: the weak side's guidance (1.0 by default, the reference's gap [g, 1]).</summary>
+    [JsonPropertyName("weak_guidance")]
+    public double? WeakGuidance { get; init; }
 }

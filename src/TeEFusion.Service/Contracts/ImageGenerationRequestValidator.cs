@@ -1,11 +1,12 @@
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Contracts;
 
 /// <summary>
-/// Checks a request against Limits and the served model and resolves it, once: the defaults are filled in and the
+/// Checks a request against Limits and the model it names and resolves it, once: the model's defaults are filled in and its
 /// pipeline's <see cref="SD3Pipeline.Resolve"/> turns it into the <see cref="ResolvedGenerationRequest"/> the job carries
 /// to the worker, which never resolves again. Every bad field is reported (keyed by its JSON name) so that one 400 answer
 /// lists them all.
@@ -16,9 +17,15 @@ public static class ImageGenerationRequestValidator
     public const string Url = "url";
 
     /// <summary>Returns the job's resolved parameters, or null with <paramref name="errors"/> filled.</summary>
-    public static JobSpec? Validate(ImageGenerationRequest request, LimitsOptions limits, SD3Pipeline pipeline,
+    /// <param name="request">The request.</param>
+    /// <param name="limits">What one request may ask for.</param>
+    /// <param name="model">The loaded model the request names.</param>
+    /// <param name="errors">Every bad field, keyed by its JSON name.</param>
+    public static JobSpec? Validate(ImageGenerationRequest request, LimitsOptions limits, ServedModel model,
         out Dictionary<string, string[]> errors)
     {
+        var pipeline = model.Pipeline ?? throw new InvalidOperationException($"Model '{model.Id}' is not loaded.");
+        var defaults = model.Defaults!;
         var found = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string message) => found[field] = [message];
 
@@ -31,10 +38,10 @@ public static class ImageGenerationRequestValidator
         var n = request.N ?? 1;
         if (n < 1 || n > limits.MaxImagesPerRequest) Error("n", $"n must be between 1 and {limits.MaxImagesPerRequest}, got {n}.");
 
-        var steps = request.Steps ?? Math.Min(SD3Pipeline.DefaultSteps, limits.MaxSteps);
+        var steps = request.Steps ?? Math.Min(defaults.Steps, limits.MaxSteps);
         if (steps < 1 || steps > limits.MaxSteps) Error("steps", $"steps must be between 1 and {limits.MaxSteps}, got {steps}.");
 
-        var guidance = request.GuidanceScale ?? pipeline.DefaultGuidance;
+        var guidance = request.GuidanceScale ?? defaults.Guidance;
         if (!double.IsFinite(guidance) || guidance < limits.MinGuidance || guidance > limits.MaxGuidance)
             Error("guidance_scale", $"guidance_scale must be a finite number between {limits.MinGuidance} and {limits.MaxGuidance}, got {guidance}.");
 
@@ -42,6 +49,7 @@ public static class ImageGenerationRequestValidator
         if (seed < 0 || seed > long.MaxValue - n) Error("seed", $"seed must be a non-negative integer leaving room for n images, got {seed}.");
 
         var size = CheckSize(request.Size, limits, pipeline, Error);
+        var sampler = SamplerRequest.Read(request, defaults, model.Info.Samplers, limits, Error);
 
         if (request.ResponseFormat is not (null or B64Json or Url))
             Error("response_format", $"response_format must be '{B64Json}' or '{Url}', got '{request.ResponseFormat}'.");
@@ -60,8 +68,9 @@ public static class ImageGenerationRequestValidator
             Guidance = guidance,
             Width = size.Width,
             Height = size.Height,
+            Sampler = sampler,
         });
-        return new JobSpec(resolved, n);
+        return new JobSpec(resolved, n, model.Id);
     }
 
     private static ImageSize CheckSize(string? text, LimitsOptions limits, SD3Pipeline pipeline, Action<string, string> error)

@@ -21,9 +21,10 @@ public static class DistillationEndpoints
         group.MapGet("/{id}/events", Events).WithName("DistillationEvents")
             .WithSummary("Server-sent events: progress per iteration, then succeeded, failed or canceled.");
         group.MapPost("/{id}/promote", Promote).WithName("PromoteDistillation")
-            .WithSummary("Serve the run's student (version = run id) from the next step boundary; running jobs finish on their weights.");
+            .WithSummary("Serve the run's student as its student_model (version = run id): a new id is added beside the teacher, an existing " +
+                         "student is replaced at the next step boundary with none of its jobs running (they finish on their weights).");
         admin.MapPost("/models/restore", Restore).WithName("RestoreModel")
-            .WithSummary("Serve the version that was served before the last promotion again.");
+            .WithSummary("Serve the version of a model (`model`, the default model when absent) that was served before its last promotion again.");
         return group;
     }
 
@@ -34,16 +35,19 @@ public static class DistillationEndpoints
         if (run.Snapshot().State != DistillationRunState.Succeeded)
             return TypedResults.Problem($"Run {id} has not succeeded; only a finished run's student can be served.",
                 statusCode: StatusCodes.Status409Conflict, title: "The run has no final student");
-        return await promoter.PromoteAsync(run, cancellation) is { } info ? TypedResults.Ok(info) : SwapBusy();
+        return await promoter.PromoteAsync(run, cancellation) is { } served ? TypedResults.Ok(served.Info) : SwapBusy();
     }
 
     private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> Restore(ModelHost host, DistillationPromoter promoter,
-        CancellationToken cancellation)
+        CancellationToken cancellation, string? model = null)
     {
-        if (host.Previous is null)
-            return TypedResults.Problem("No earlier version is kept; nothing was promoted yet.", statusCode: StatusCodes.Status409Conflict,
-                title: "Nothing to restore");
-        return await promoter.RestoreAsync(cancellation) is { } info ? TypedResults.Ok(info) : SwapBusy();
+        if (host.Find(model) is not { } served)
+            return TypedResults.Problem($"No model '{model}' is served; served: {string.Join(", ", host.Models.Select(m => $"'{m.Id}'"))}.",
+                statusCode: StatusCodes.Status404NotFound, title: "Model not found");
+        if (served.Previous is null)
+            return TypedResults.Problem($"No earlier version of '{served.Id}' is kept; nothing was promoted over it yet.",
+                statusCode: StatusCodes.Status409Conflict, title: "Nothing to restore");
+        return await promoter.RestoreAsync(served, cancellation) is { } restored ? TypedResults.Ok(restored.Info) : SwapBusy();
     }
 
     private static ProblemHttpResult SwapBusy() =>

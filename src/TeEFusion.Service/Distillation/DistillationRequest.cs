@@ -12,6 +12,18 @@ public sealed record DistillationRequest
     /// <summary>A text file (one prompt per line) relative to Distillation:DataDirectory.</summary>
     public string? PromptsFile { get; init; }
 
+    /// <summary>
+    /// The served model to learn from: a plain SD3 model (its folder is the teacher), or a TeEFusion student that carries its
+    /// teacher folder (teacher/). The default model when unset.
+    /// </summary>
+    public string? TeacherModel { get; init; }
+
+    /// <summary>
+    /// The id promotion serves the student under: an existing student's id (replaced) or a new id (added beside the teacher).
+    /// Unset: the student the teacher came from, else "{teacher_model}-student".
+    /// </summary>
+    public string? StudentModel { get; init; }
+
     /// <summary>Teacher sampler: euler-cfg, z-sampling or w2sd.</summary>
     public string? Sampler { get; init; }
 

@@ -1,15 +1,18 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TeEFusion.Service.Models;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Distillation;
 
-/// <summary>A checked request: the run's settings and the prompts, resolved from the body or the prompt file.</summary>
+/// <summary>A checked request: the run's settings, its teacher and student models, and the prompts, resolved from the body or the prompt file.</summary>
 /// <param name="RunSettings">Validated settings (latent size is the model's own, set when the run starts).</param>
+/// <param name="Models">The teacher it learns from and the id its student is served under.</param>
 /// <param name="Prompts">Training prompts.</param>
 /// <param name="EvalPrompts">Held-out prompts.</param>
-public sealed record DistillationPlan(DistillationRunSettings RunSettings, IReadOnlyList<string> Prompts, IReadOnlyList<string> EvalPrompts)
+public sealed record DistillationPlan(DistillationRunSettings RunSettings, DistillationModels Models, IReadOnlyList<string> Prompts,
+    IReadOnlyList<string> EvalPrompts)
 {
     public DistillationSettings Settings => RunSettings.Settings;
 }
@@ -19,7 +22,7 @@ public sealed record DistillationPlan(DistillationRunSettings RunSettings, IRead
 /// (g_min, lr, prompts_file, …). The settings' fields are <see cref="DistillationKnobs"/>, which reads and checks them
 /// exactly as `teefusion distill` does; the prompts and the service's own limits are checked here.
 /// </summary>
-public sealed class DistillationRequestValidator(IOptions<DistillationOptions> options)
+public sealed class DistillationRequestValidator(IOptions<DistillationOptions> options, ModelHost models)
 {
     // The request as the API spells it, so that each knob finds its value under its JSON field.
     private static readonly JsonSerializerOptions Fields = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -30,6 +33,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
     {
         errors = [];
         var prompts = ResolvePrompts(request, errors);
+        var targets = DistillationModels.Resolve(request.TeacherModel, request.StudentModel, models.Models, errors);
         if (request.Iterations > _options.MaxIterations)
             errors["iterations"] = [$"iterations must not exceed Distillation:MaxIterations ({_options.MaxIterations})."];
         if (request.EvalPrompts is { } eval && eval.Any(string.IsNullOrWhiteSpace))
@@ -39,7 +43,7 @@ public sealed class DistillationRequestValidator(IOptions<DistillationOptions> o
             ? value.Deserialize(knob.ValueType, Fields)
             : null, out var refused);
         foreach (var error in refused) errors.TryAdd(error.Knob?.Field ?? error.Parameter ?? "body", [error.Message]);
-        return settings is null || errors.Count > 0 ? null : new DistillationPlan(settings, prompts!, request.EvalPrompts ?? []);
+        return settings is null || targets is null || errors.Count > 0 ? null : new DistillationPlan(settings, targets, prompts!, request.EvalPrompts ?? []);
     }
 
     private List<string>? ResolvePrompts(DistillationRequest request, Dictionary<string, string[]> errors)

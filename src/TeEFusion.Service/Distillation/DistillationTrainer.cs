@@ -8,14 +8,13 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>
-/// The device worker's side of a distillation run: it owns the teacher (the served folder's transformer loaded with
+/// The device worker's side of a distillation run: it owns the teacher (the plan's teacher folder loaded with
 /// txt_align_guidance off, float32) and the run's <see cref="DistillationSession"/>, and advances the active run by exactly
 /// one optimizer step per <see cref="RunIteration"/> call. Only the worker thread calls it, so TorchSharp's thread-local
 /// dispose scopes and the single-device rule both hold. A run whose folder already holds a checkpoint resumes from it.
 /// </summary>
 public sealed class DistillationTrainer(
     DistillationRuns runs,
-    ModelHost host,
     IOptions<ModelOptions> model,
     IOptions<DeviceOptions> device,
     IOptions<DistillationOptions> options,
@@ -77,9 +76,7 @@ public sealed class DistillationTrainer(
     {
         Release();
         _run = run;
-        var served = host.ModelPath ?? throw new InvalidOperationException("No model is served: Model:Path is not set and no bundled model was found.");
-        // A served student that carries its teacher (the bundled model does) is distilled again from that teacher.
-        var path = StudentModelFolder.TeacherOf(served);
+        var path = run.Plan.Models.TeacherFolder;
         logger.LogInformation("Distillation run {RunId}: loading the teacher from {ModelPath}", run.Id, path);
         _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
             model.Value.MaxSequenceLength);

@@ -1,12 +1,13 @@
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Distillation;
 
 /// <summary>
-/// Hands a pipeline to the device worker to serve from its next step boundary with no job running: while a swap is
-/// pending the worker admits no new job, lets the running ones finish on the weights they started with, then swaps.
-/// One swap at a time.
+/// Hands a pipeline to the device worker to serve under a model id from its next step boundary with none of that model's
+/// jobs running: while a swap is pending the worker admits no new job, lets the model's running ones finish on the weights
+/// they started with, then swaps (a new id is added at once). One swap at a time.
 /// </summary>
 public sealed class ModelSwaps(WorkerSignal signal)
 {
@@ -19,14 +20,14 @@ public sealed class ModelSwaps(WorkerSignal signal)
         get { lock (_gate) return _pending; }
     }
 
-    /// <summary>Queues <paramref name="pipeline"/>; null when another swap is still pending.</summary>
-    public PendingSwap? TryRequest(StudentPipeline pipeline)
+    /// <summary>Queues <paramref name="pipeline"/> to serve as <paramref name="slot"/>; null when another swap is still pending.</summary>
+    public PendingSwap? TryRequest(ModelSlot slot, SD3Pipeline pipeline)
     {
         PendingSwap swap;
         lock (_gate)
         {
             if (_pending is not null) return null;
-            _pending = swap = new PendingSwap(pipeline);
+            _pending = swap = new PendingSwap(slot, pipeline);
         }
         // Once notified, the worker may apply the swap and clear _pending before this returns: hand back the local.
         signal.Notify();
@@ -44,8 +45,8 @@ public sealed class ModelSwaps(WorkerSignal signal)
     }
 }
 
-/// <summary>A pipeline waiting to be served; <see cref="Done"/> completes when it is.</summary>
-public sealed record PendingSwap(StudentPipeline Pipeline)
+/// <summary>A pipeline waiting to be served as <paramref name="Slot"/>'s id; <see cref="Done"/> completes when it is.</summary>
+public sealed record PendingSwap(ModelSlot Slot, SD3Pipeline Pipeline)
 {
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

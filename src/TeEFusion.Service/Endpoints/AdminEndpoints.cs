@@ -15,7 +15,7 @@ public static class AdminEndpoints
         var group = routes.MapGroup("/admin").WithTags("Admin");
         group.MapGet("/status", Status)
             .WithName("AdminStatus")
-            .WithSummary("The served model, the worker and the process, for operators.");
+            .WithSummary("The served models, the worker and the process, for operators.");
         group.MapDistillationEndpoints();
         return group;
     }
@@ -23,19 +23,20 @@ public static class AdminEndpoints
     private static Ok<AdminStatus> Status(ModelHost model, ServiceHealth health, IJobStore jobs)
     {
         using var process = Process.GetCurrentProcess();
-        return TypedResults.Ok(new AdminStatus(model.Info, model.State, model.Error, new WorkerCheck(health.WorkerStatus, health.WorkerDetail),
-            health.Draining, jobs.QueueDepth, process.StartTime.ToUniversalTime(), process.WorkingSet64));
+        return TypedResults.Ok(new AdminStatus(model.Models.Select(AdminModelStatus.From).ToList(), model.State, model.Error,
+            new WorkerCheck(health.WorkerStatus, health.WorkerDetail), health.Draining, jobs.QueueDepth, process.StartTime.ToUniversalTime(),
+            process.WorkingSet64));
     }
 }
 
 /// <summary>/admin/status's body.</summary>
-/// <param name="Model">What is served.</param>
-/// <param name="ModelState">loading, ready or failed.</param>
-/// <param name="ModelError">Why loading failed.</param>
+/// <param name="Models">What is served, the default first.</param>
+/// <param name="ModelState">loading (any model), failed (any model, or the configuration) or ready.</param>
+/// <param name="ModelError">Why the configuration or a model failed.</param>
 /// <param name="Worker">The device worker's status.</param>
 /// <param name="Draining">True once shutdown began.</param>
 /// <param name="QueueDepth">Jobs waiting for a worker (the shared queue's for the Redis provider).</param>
 /// <param name="StartedAt">When the process started (UTC).</param>
 /// <param name="WorkingSetBytes">The process's resident memory.</param>
-public sealed record AdminStatus(ModelInfo Model, ModelHostState ModelState, string? ModelError, WorkerCheck Worker, bool Draining,
+public sealed record AdminStatus(IReadOnlyList<AdminModelStatus> Models, ModelHostState ModelState, string? ModelError, WorkerCheck Worker, bool Draining,
     int QueueDepth, DateTime StartedAt, long WorkingSetBytes);

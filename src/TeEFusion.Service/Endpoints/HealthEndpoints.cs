@@ -6,7 +6,7 @@ using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
 
-/// <summary>/health/live (the process answers) and /health/ready (model loaded, worker running, job store reachable, not draining).</summary>
+/// <summary>/health/live (the process answers) and /health/ready (every model loaded, worker running, job store reachable, not draining).</summary>
 public static class HealthEndpoints
 {
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
@@ -17,7 +17,7 @@ public static class HealthEndpoints
             .WithSummary("200 while the process answers.");
         group.MapGet("/ready", Ready)
             .WithName("Ready")
-            .WithSummary("200 when the model is loaded, the worker runs, the job store answers and the service is not draining; 503 with the reasons otherwise.")
+            .WithSummary("200 when every model is loaded, the worker runs, the job store answers and the service is not draining; 503 with the reasons otherwise.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
@@ -27,8 +27,8 @@ public static class HealthEndpoints
         var state = model.State;
         var worker = health.WorkerStatus;
         var reasons = new List<string>();
-        if (state == ModelHostState.Loading) reasons.Add("The model is loading.");
-        if (state == ModelHostState.Failed) reasons.Add(model.Error ?? "The model failed to load.");
+        if (state == ModelHostState.Loading) reasons.Add("A model is loading.");
+        if (state == ModelHostState.Failed) reasons.Add(model.Error ?? "A model failed to load.");
         if (worker != WorkerStatus.Running)
             reasons.Add($"The worker is {JsonNamingPolicy.SnakeCaseLower.ConvertName(worker.ToString())}{(health.WorkerDetail is { } d ? ": " + d : ".")}");
         if (health.Draining) reasons.Add("The service is shutting down.");
@@ -36,7 +36,7 @@ public static class HealthEndpoints
         if (store is { Available: false }) reasons.Add($"The {store.Provider} job store is unavailable: {store.Detail}");
 
         var report = new ReadinessReport(reasons.Count == 0 ? "ready" : "not_ready",
-            new ModelCheck(state, model.Info.Id, model.Info.Version, model.Error),
+            model.Models.Select(m => new ModelCheck(m.State, m.Id, m.Info.Version, m.Info.Kind, m.Error)).ToList(),
             new WorkerCheck(worker, health.WorkerDetail), health.Draining, jobs.QueueDepth, store);
         if (reasons.Count == 0) return TypedResults.Ok(report);
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service not ready",
@@ -50,19 +50,20 @@ public sealed record LivenessReport(string Status);
 
 /// <summary>/health/ready's details (the body on 200, the "checks" member of the ProblemDetails on 503).</summary>
 /// <param name="Status">"ready" or "not_ready".</param>
-/// <param name="Model">The model's load state.</param>
+/// <param name="Models">Each model's load state, the default first.</param>
 /// <param name="Worker">The device worker's status.</param>
 /// <param name="Draining">True once shutdown began.</param>
 /// <param name="QueueDepth">Jobs waiting for a worker (the shared queue's for the Redis provider).</param>
 /// <param name="JobStore">The shared job store's connection; null for the in-process store.</param>
-public sealed record ReadinessReport(string Status, ModelCheck Model, WorkerCheck Worker, bool Draining, int QueueDepth,
+public sealed record ReadinessReport(string Status, IReadOnlyList<ModelCheck> Models, WorkerCheck Worker, bool Draining, int QueueDepth,
     JobStoreCheck? JobStore = null);
 
 /// <param name="State">loading, ready or failed.</param>
 /// <param name="Id">The model id.</param>
 /// <param name="Version">The model version, once loaded.</param>
+/// <param name="Kind">teefusion_student or guided_teacher, once loaded.</param>
 /// <param name="Error">Why loading failed.</param>
-public sealed record ModelCheck(ModelHostState State, string Id, string? Version, string? Error);
+public sealed record ModelCheck(ModelHostState State, string Id, string? Version, ModelKind? Kind, string? Error);
 
 /// <param name="Status">not_started, running, faulted, circuit_open or stopped.</param>
 /// <param name="Detail">Why, when the worker says.</param>

@@ -3,7 +3,10 @@ using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Endpoints;
 
-/// <summary>/v1/models in the OpenAI list shape, with the served model's version, family, sampler, dtype and device added.</summary>
+/// <summary>
+/// /v1/models in the OpenAI list shape: every loaded model, with its kind (TeEFusion student or guided teacher), version,
+/// samplers, request defaults, dtype and device added.
+/// </summary>
 public static class ModelEndpoints
 {
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder routes)
@@ -11,7 +14,7 @@ public static class ModelEndpoints
         var group = routes.MapGroup("/models").WithTags("Models");
         group.MapGet("/", List)
             .WithName("ListModels")
-            .WithSummary("Lists the served model (OpenAI `GET /v1/models`).")
+            .WithSummary("Lists the served models (OpenAI `GET /v1/models`).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{id}", Retrieve)
             .WithName("RetrieveModel")
@@ -21,27 +24,24 @@ public static class ModelEndpoints
         return group;
     }
 
-    private static Results<Ok<ModelList>, ProblemHttpResult> List(ModelHost host) =>
-        Unavailable(host) is { } problem ? problem : TypedResults.Ok(new ModelList([ModelEntry.From(host.Info)]));
+    // Listing a model that cannot run would invite requests that can only fail: only loaded models are listed.
+    private static Results<Ok<ModelList>, ProblemHttpResult> List(ModelHost host)
+    {
+        var ready = host.Models.Where(m => m.State == ModelHostState.Ready).ToList();
+        return ready.Count > 0 ? TypedResults.Ok(new ModelList(ready.Select(m => ModelEntry.From(m.Info)).ToList())) : Unavailable(host.State, host.Error);
+    }
 
     private static Results<Ok<ModelEntry>, ProblemHttpResult> Retrieve(string id, ModelHost host)
     {
-        if (Unavailable(host) is { } problem) return problem;
-        var info = host.Info;
-        return string.Equals(id, info.Id, StringComparison.Ordinal)
-            ? TypedResults.Ok(ModelEntry.From(info))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",
-                detail: $"This service serves '{info.Id}', not '{id}'.");
+        if (host.Find(id) is not { } model)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",
+                detail: $"No model '{id}' is served; served: {string.Join(", ", host.Models.Select(m => $"'{m.Id}'"))}.");
+        return model.State == ModelHostState.Ready ? TypedResults.Ok(ModelEntry.From(model.Info)) : Unavailable(model.State, model.Error);
     }
 
-    // Listing a model that cannot run would invite requests that can only fail.
-    private static ProblemHttpResult? Unavailable(ModelHost host) => host.State switch
-    {
-        ModelHostState.Ready => null,
-        ModelHostState.Loading => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading",
-            detail: "The model is still loading; retry shortly."),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model unavailable", detail: host.Error),
-    };
+    private static ProblemHttpResult Unavailable(ModelHostState state, string? error) => state == ModelHostState.Loading
+        ? TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading", detail: "The model is still loading; retry shortly.")
+        : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model unavailable", detail: error);
 }
 
 /// <summary>OpenAI's model list: {"object": "list", "data": [...]}.</summary>
@@ -58,15 +58,18 @@ public sealed record ModelList(IReadOnlyList<ModelEntry> Data)
 /// <param name="OwnedBy">Model:OwnedBy.</param>
 /// <param name="Version">The model's version (Model:Version or a config fingerprint).</param>
 /// <param name="Family">Architecture family.</param>
-/// <param name="Sampler">The sampler every request runs.</param>
+/// <param name="Kind">teefusion_student (one pass per step) or guided_teacher (CFG or a reflective sampler).</param>
+/// <param name="Samplers">The samplers a request may name.</param>
+/// <param name="Defaults">What a request that leaves sampler, guidance_scale or steps out gets.</param>
 /// <param name="Dtype">Compute dtype.</param>
 /// <param name="Device">Compute device.</param>
-public sealed record ModelEntry(string Id, long Created, string OwnedBy, string? Version, string Family, string Sampler, string Dtype, string Device)
+public sealed record ModelEntry(string Id, long Created, string OwnedBy, string? Version, string Family, ModelKind? Kind,
+    IReadOnlyList<string> Samplers, ModelDefaults? Defaults, string Dtype, string Device)
 {
     /// <example>model</example>
     public string Object => "model";
 
     internal static ModelEntry From(ModelInfo info) =>
         new(info.Id, (info.CreatedAt ?? info.LoadedAt ?? DateTimeOffset.UnixEpoch).ToUnixTimeSeconds(), info.OwnedBy, info.Version, info.Family,
-            info.Sampler, info.DType, info.Device);
+            info.Kind, info.Samplers, info.Defaults, info.DType, info.Device);
 }

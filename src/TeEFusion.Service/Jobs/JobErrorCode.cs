@@ -15,6 +15,9 @@ public enum JobErrorCode
     /// <summary>The device ran out of memory even for one image.</summary>
     OutOfMemory,
 
+    /// <summary>The job's model is not served by the replica that took it (a shared queue across differently configured replicas).</summary>
+    ModelUnavailable,
+
     /// <summary>Tokenizing or encoding the prompt failed.</summary>
     EncodeError,
 

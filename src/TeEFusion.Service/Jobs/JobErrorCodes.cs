@@ -14,6 +14,7 @@ public static class JobErrorCodes
         [JobErrorCode.Timeout] = (StatusCodes.Status504GatewayTimeout, "Job timed out"),
         [JobErrorCode.CircuitOpen] = (StatusCodes.Status503ServiceUnavailable, "Device unavailable"),
         [JobErrorCode.OutOfMemory] = (StatusCodes.Status500InternalServerError, "Generation failed"),
+        [JobErrorCode.ModelUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
         [JobErrorCode.EncodeError] = (StatusCodes.Status500InternalServerError, "Generation failed"),
         [JobErrorCode.DeviceError] = (StatusCodes.Status500InternalServerError, "Generation failed"),
         [JobErrorCode.Canceled] = (StatusCodes.Status409Conflict, "Job canceled"),

@@ -18,7 +18,7 @@ namespace TeEFusion.Service.Jobs;
 /// Cancel-After, and enqueues without waiting (refused with Retry-After when the queue is full).
 /// </summary>
 public sealed class JobSubmitter(
-    ModelHost model,
+    ModelHost models,
     IJobStore store,
     ServiceHealth health,
     IOptions<LimitsOptions> limits,
@@ -35,12 +35,21 @@ public sealed class JobSubmitter(
     public async Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route)
     {
         if (health.Draining) return Draining();
+        if (models.Models.Count == 0)
+            return new Submission.Refused(SubmissionRefusal.ModelUnavailable, models.Error ?? "No model is configured.", RetryAfterSeconds);
+        if (models.Find(request.Model) is not { } model)
+        {
+            var served = string.Join(", ", models.Models.Select(m => $"'{m.Id}'"));
+            return new Submission.Refused(SubmissionRefusal.UnknownModel, $"No model '{request.Model}' is served; served: {served}.");
+        }
         if (model.Pipeline is not { } pipeline)
         {
-            var detail = model.State == ModelHostState.Loading ? "The model is still loading; retry shortly." : model.Error ?? "No model is loaded.";
+            var detail = model.State == ModelHostState.Loading
+                ? $"The model '{model.Id}' is still loading; retry shortly."
+                : model.Error ?? $"The model '{model.Id}' is not loaded.";
             return new Submission.Refused(SubmissionRefusal.ModelUnavailable, detail, RetryAfterSeconds);
         }
-        var spec = ImageGenerationRequestValidator.Validate(request, limits.Value, pipeline, out var errors);
+        var spec = ImageGenerationRequestValidator.Validate(request, limits.Value, model, out var errors);
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length > MaxIdempotencyKeyLength) errors[IdempotencyKeyHeader] = [$"At most {MaxIdempotencyKeyLength} characters."];
         var cancelAfter = ReadCancelAfter(http, errors);

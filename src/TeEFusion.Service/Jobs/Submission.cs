@@ -55,6 +55,7 @@ public abstract record Submission
     {
         SubmissionRefusal.Draining => (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
         SubmissionRefusal.ModelUnavailable => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
+        SubmissionRefusal.UnknownModel => (StatusCodes.Status404NotFound, "Model not found"),
         SubmissionRefusal.KeyReused => (StatusCodes.Status422UnprocessableEntity, "Idempotency key reused"),
         SubmissionRefusal.QueueFull => (StatusCodes.Status429TooManyRequests, "Queue full"),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),

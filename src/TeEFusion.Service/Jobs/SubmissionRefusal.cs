@@ -6,8 +6,11 @@ public enum SubmissionRefusal
     /// <summary>The service is draining for shutdown.</summary>
     Draining,
 
-    /// <summary>No model is loaded (still loading, or loading failed).</summary>
+    /// <summary>The model is not loaded (still loading, or loading failed).</summary>
     ModelUnavailable,
+
+    /// <summary>No model is served under the id the request names.</summary>
+    UnknownModel,
 
     /// <summary>The idempotency key was seen with a different request.</summary>
     KeyReused,

@@ -8,28 +8,23 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Models;
 
 /// <summary>
-/// Owns the served <see cref="StudentPipeline"/>: loads it from Model:Path (or the bundled model when that is empty) in
-/// the background when the host starts (readiness fails while it loads) and disposes it on shutdown. A failed load keeps
-/// the process up with <see cref="State"/> = Failed and the reason in <see cref="Error"/>. After loading, only the device
-/// worker runs it.
+/// Owns the served models (<see cref="ModelCatalog"/> decides which): loads them one after another in the background when
+/// the host starts (readiness fails while they load), each with the pipeline its folder is made for, and disposes them on
+/// shutdown. A model that fails to load keeps the process up with its state Failed and the reason in its error; the others
+/// serve. After loading, only the device worker runs the pipelines; promotions add or swap models through it.
 /// </summary>
 public sealed class ModelHost : IHostedService, IDisposable
 {
     /// <summary>The readiness message when no folder is configured.</summary>
-    public const string PathNotSetMessage = "Model:Path is not set; point it at a diffusers-format TeEFusion SD3 folder.";
+    public const string PathNotSetMessage = "No model is configured: set Model:Serve (a list of models) or Model:Path (one diffusers-format SD3 folder).";
 
     private readonly ModelOptions _model;
     private readonly DeviceOptions _device;
     private readonly ILogger<ModelHost> _logger;
-    private readonly string? _path;
-    private readonly string? _pathError;
-    private readonly TaskCompletionSource<StudentPipeline?> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string? _configurationError;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private StudentPipeline? _pipeline;
-    private StudentPipeline? _previous;
-    private ModelInfo _info;
-    private ModelHostState _state = ModelHostState.Loading;
-    private string? _error;
+    private IReadOnlyList<ServedModel> _models;
     private bool _disposed;
 
     public ModelHost(IOptions<ModelOptions> model, IOptions<DeviceOptions> device, ILogger<ModelHost> logger)
@@ -37,83 +32,81 @@ public sealed class ModelHost : IHostedService, IDisposable
         _model = model.Value;
         _device = device.Value;
         _logger = logger;
-        (_path, _pathError) = ResolvePath(_model);
-        _info = DescribeUnloaded();
+        var (slots, error) = ModelCatalog.Resolve(_model, Environment.CurrentDirectory, BundledModel.Locate);
+        _configurationError = error;
+        _models = slots.Select(slot => new ServedModel(slot, DescribeUnloaded(slot))).ToList();
     }
 
-    /// <summary>The folder served at start-up (full path): Model:Path, or the bundled model when that is empty; null when there is none.</summary>
-    public string? ModelPath => _path;
-
-    /// <summary>The loaded pipeline; null unless <see cref="State"/> is Ready.</summary>
-    public StudentPipeline? Pipeline
+    /// <summary>Every served model, the default first.</summary>
+    public IReadOnlyList<ServedModel> Models
     {
-        get { lock (_gate) return _pipeline; }
+        get { lock (_gate) return _models; }
     }
 
-    public ModelInfo Info
-    {
-        get { lock (_gate) return _info; }
-    }
+    /// <summary>The model a request without `model` runs on; null when none is configured.</summary>
+    public ServedModel? Default => Models.FirstOrDefault();
 
+    /// <summary>The model served as <paramref name="id"/> (the default for null); null when none is.</summary>
+    public ServedModel? Find(string? id) => id is null ? Default : Models.FirstOrDefault(m => m.Id == id);
+
+    /// <summary>Loading while any model loads; Failed when the configuration or any model failed; otherwise Ready.</summary>
     public ModelHostState State
     {
-        get { lock (_gate) return _state; }
+        get
+        {
+            if (_configurationError is not null) return ModelHostState.Failed;
+            var states = Models.Select(m => m.State).ToList();
+            if (states.Contains(ModelHostState.Loading)) return ModelHostState.Loading;
+            return states.Contains(ModelHostState.Failed) ? ModelHostState.Failed : ModelHostState.Ready;
+        }
     }
 
-    /// <summary>Why loading failed; null otherwise.</summary>
-    public string? Error
-    {
-        get { lock (_gate) return _error; }
-    }
+    /// <summary>Why the configuration or a model failed; null otherwise.</summary>
+    public string? Error => _configurationError ?? NullIfEmpty(string.Join(" ", Models.Select(m => m.Error).OfType<string>()));
 
-    /// <summary>The pipeline served before the last <see cref="Swap"/>, kept so that it can be restored; null if none.</summary>
-    public StudentPipeline? Previous
-    {
-        get { lock (_gate) return _previous; }
-    }
+    /// <summary>Completes when every model's load has ended, however it ended.</summary>
+    public Task WhenLoaded => _loaded.Task;
 
-    /// <summary>The options the served pipeline was loaded with, for loading another folder the same way.</summary>
+    /// <summary>The options the served pipelines were loaded with, for loading another folder the same way.</summary>
     public PipelineOptions LoadOptions(string? modelId = null, string? modelVersion = null) => new()
     {
         Compute = ComputeOptions.Parse(_device.Device, _device.DType),
         MaxSequenceLength = _model.MaxSequenceLength,
         NegativePromptCacheSize = _model.NegativePromptCacheSize,
-        ModelId = modelId ?? NullIfBlank(_model.Id),
-        ModelVersion = modelVersion ?? NullIfBlank(_model.Version),
+        ModelId = modelId,
+        ModelVersion = modelVersion,
     };
 
     /// <summary>
-    /// Serves <paramref name="pipeline"/> from now on (the device worker calls this at a step boundary with no job running).
-    /// The replaced pipeline becomes <see cref="Previous"/>; the one before it is disposed.
+    /// Serves <paramref name="pipeline"/> as <paramref name="slot"/>'s id from now on: replaces that model's pipeline (the
+    /// worker calls this with none of its jobs running), or adds the model. The pipeline it replaced before is disposed.
     /// </summary>
-    public void Swap(StudentPipeline pipeline)
+    public ServedModel Serve(ModelSlot slot, SD3Pipeline pipeline)
     {
-        StudentPipeline? dropped;
+        ServedModel served;
         lock (_gate)
         {
-            if (ReferenceEquals(pipeline, _pipeline)) return;
-            dropped = ReferenceEquals(_previous, pipeline) ? null : _previous;
-            _previous = _pipeline;
-            _pipeline = pipeline;
-            _info = _info with { Id = pipeline.ModelId, Version = pipeline.ModelVersion, LoadedAt = DateTimeOffset.UtcNow };
+            served = _models.FirstOrDefault(m => m.Id == slot.Id) ?? new ServedModel(slot, DescribeUnloaded(slot));
+            if (!_models.Contains(served)) _models = [.. _models, served];
         }
-        dropped?.Dispose();
-        _logger.LogInformation("Now serving model {ModelId} {ModelVersion}", pipeline.ModelId, pipeline.ModelVersion);
+        var info = ServedModel.Describe(served.Slot, pipeline, served.Info, DateTimeOffset.UtcNow);
+        served.Swap(pipeline, info)?.Dispose();
+        _logger.LogInformation("Now serving model {ModelId} {ModelVersion} ({Kind})", served.Id, pipeline.ModelVersion, info.Kind);
+        return served;
     }
-
-    /// <summary>Completes when loading ends: with the pipeline, or null when it failed.</summary>
-    public Task<StudentPipeline?> WhenLoaded => _loaded.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_path is null)
+        if (_configurationError is not null)
         {
-            Fail(_pathError!);
+            _logger.LogError("No model can be served: {Reason}", _configurationError);
+            _loaded.TrySetResult();
             return Task.CompletedTask;
         }
-        if (string.IsNullOrWhiteSpace(_model.Path)) _logger.LogInformation("Model:Path is not set: serving the bundled model at {ModelPath}", _path);
+        if (_model.Serve.Count == 0 && string.IsNullOrWhiteSpace(_model.Path))
+            _logger.LogInformation("Model:Serve and Model:Path are not set: serving the bundled models {Models}", string.Join(", ", Models.Select(m => m.Id)));
         // Loading reads gigabytes for a real model: start-up must not wait for it, readiness reports it instead.
-        _ = Task.Run(Load, CancellationToken.None);
+        _ = Task.Run(LoadAll, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -121,99 +114,82 @@ public sealed class ModelHost : IHostedService, IDisposable
 
     public void Dispose()
     {
-        StudentPipeline? pipeline, previous;
+        IReadOnlyList<ServedModel> models;
         lock (_gate)
         {
             _disposed = true;
-            pipeline = _pipeline;
-            previous = _previous;
-            _pipeline = null;
-            _previous = null;
+            models = _models;
         }
-        pipeline?.Dispose();
-        previous?.Dispose();
+        foreach (var model in models)
+        {
+            var (current, previous) = model.Release();
+            current?.Dispose();
+            previous?.Dispose();
+        }
     }
 
-    private void Load()
+    private void LoadAll()
     {
-        var path = _path!;
-        var clock = Stopwatch.StartNew();
-        _logger.LogInformation("Loading model from {ModelPath} on {Device}/{DType}", path, _device.Device, _device.DType);
         // Before the first convolution: see LibTorchNnpack for why it is off.
         if (!LibTorchNnpack.TryTurnOff(out var nnpack))
             _logger.LogWarning("NNPACK could not be turned off ({Reason}); on a CPU without AVX2 libtorch prints a harmless 'Could not initialize NNPACK' per small convolution", nnpack);
-        StudentPipeline pipeline;
+        foreach (var model in Models) Load(model);
+        _loaded.TrySetResult();
+    }
+
+    private void Load(ServedModel model)
+    {
+        var slot = model.Slot;
+        var clock = Stopwatch.StartNew();
+        _logger.LogInformation("Loading model {ModelId} from {ModelPath} on {Device}/{DType}", slot.Id, slot.FullPath, _device.Device, _device.DType);
+        SD3Pipeline pipeline;
+        ModelInfo info;
         try
         {
-            pipeline = StudentPipeline.Load(path, LoadOptions());
-        }
-        // The boundary of a background task: whatever escaped here would leave readiness saying "loading" forever.
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Loading the model from {ModelPath} failed", path);
-            Fail($"Loading the model from '{path}' failed: {e.Message}");
-            return;
-        }
-
-        bool kept;
-        lock (_gate)
-        {
-            kept = !_disposed;
-            if (kept)
+            if (!Directory.Exists(slot.FullPath))
+                throw new DirectoryNotFoundException(
+                    $"Model '{slot.Id}': folder '{slot.GivenPath}' not found (looked for {slot.FullPath}; a relative path resolves against the directory the service was started from).");
+            pipeline = FolderPipeline.Load(slot.FullPath, LoadOptions(slot.Id, slot.Version));
+            try
             {
-                _pipeline = pipeline;
-                _info = _info with { Id = pipeline.ModelId, Version = pipeline.ModelVersion, LoadedAt = DateTimeOffset.UtcNow };
-                _state = ModelHostState.Ready;
+                info = ServedModel.Describe(slot, pipeline, model.Info, DateTimeOffset.UtcNow);
+            }
+            catch
+            {
+                pipeline.Dispose();
+                throw;
             }
         }
-        if (!kept)
+        // The boundary of a background load: whatever escaped here would leave readiness saying "loading" forever.
+        catch (Exception e)
         {
-            // The host stopped while the weights were read: nobody else will release them.
-            pipeline.Dispose();
-            _loaded.TrySetResult(null);
+            _logger.LogError(e, "Loading model {ModelId} from {ModelPath} failed", slot.Id, slot.FullPath);
+            model.Failed(e is DirectoryNotFoundException ? e.Message : $"Loading model '{slot.Id}' from '{slot.FullPath}' failed: {e.Message}");
             return;
         }
-        foreach (var warning in pipeline.LoadWarnings) _logger.LogWarning("Model warning: {Warning}", warning);
-        _logger.LogInformation("Model {ModelId} {ModelVersion} loaded in {ElapsedMs:F0} ms", pipeline.ModelId, pipeline.ModelVersion,
-            clock.Elapsed.TotalMilliseconds);
-        _loaded.TrySetResult(pipeline);
-    }
 
-    private void Fail(string error)
-    {
         lock (_gate)
         {
-            _error = error;
-            _state = ModelHostState.Failed;
+            // The host stopped while the weights were read: nobody else will release them.
+            if (_disposed)
+            {
+                pipeline.Dispose();
+                return;
+            }
+            model.Loaded(pipeline, info);
         }
-        _loaded.TrySetResult(null);
+        foreach (var warning in pipeline.LoadWarnings) _logger.LogWarning("Model {ModelId} warning: {Warning}", slot.Id, warning);
+        _logger.LogInformation("Model {ModelId} {ModelVersion} ({Kind}) loaded in {ElapsedMs:F0} ms", slot.Id, pipeline.ModelVersion, info.Kind,
+            clock.Elapsed.TotalMilliseconds);
     }
 
-    // Resolved once, so that readiness, /v1/models and distillation all name the same folder.
-    private static (string? Path, string? Error) ResolvePath(ModelOptions model)
+    private ModelInfo DescribeUnloaded(ModelSlot slot)
     {
-        if (NullIfBlank(model.Path) is { } configured) return (Path.GetFullPath(configured), null);
-        if (!model.UseBundled) return (null, $"{PathNotSetMessage} (Model:UseBundled is off, so the bundled model is not used.)");
-        try
-        {
-            return (BundledModel.Locate(), null);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            return (null, $"{PathNotSetMessage} {e.Message}");
-        }
+        var index = Path.Combine(slot.FullPath, ModelFolder.IndexFileName);
+        DateTimeOffset? created = File.Exists(index) ? new DateTimeOffset(File.GetLastWriteTimeUtc(index), TimeSpan.Zero) : null;
+        return new ModelInfo(slot.Id, _model.OwnedBy, slot.Version, ModelInfo.Sd3Family, null, [], null,
+            ComputeOptions.ParseDType(_device.DType).ToString().ToLowerInvariant(), _device.Device.Trim().ToLowerInvariant(), created, null);
     }
 
-    private ModelInfo DescribeUnloaded()
-    {
-        var path = _path;
-        var folderName = path is null ? null : Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar));
-        var index = path is null ? null : Path.Combine(path, ModelFolder.IndexFileName);
-        DateTimeOffset? created = index is not null && File.Exists(index) ? new DateTimeOffset(File.GetLastWriteTimeUtc(index), TimeSpan.Zero) : null;
-        return new ModelInfo(NullIfBlank(_model.Id) ?? folderName ?? "unconfigured", _model.OwnedBy, NullIfBlank(_model.Version), ModelInfo.Sd3Family,
-            ModelInfo.StudentSampler, ComputeOptions.ParseDType(_device.DType).ToString().ToLowerInvariant(),
-            _device.Device.Trim().ToLowerInvariant(), created, null);
-    }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

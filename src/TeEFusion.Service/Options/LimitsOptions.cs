@@ -22,6 +22,10 @@ public sealed class LimitsOptions
     [Range(1, 1000)]
     public int MaxSteps { get; set; } = 50;
 
+    /// <summary>z-sampling's zag/zig rounds per step (each costs 4 passes per image and step).</summary>
+    [Range(1, 16)]
+    public int MaxZigzagRounds { get; set; } = 4;
+
     /// <summary>Smallest guidance scale accepted.</summary>
     [Range(0.0, 100.0)]
     public double MinGuidance { get; set; }

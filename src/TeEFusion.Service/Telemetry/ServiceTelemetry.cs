@@ -16,6 +16,12 @@ public sealed class ServiceTelemetry
     /// <summary>Tag on <see cref="Failures"/>: why a job failed (e.g. timeout, device_oom, invalid, canceled, internal).</summary>
     public const string CauseTag = "cause";
 
+    /// <summary>Tag on the step and image metrics: the served model's id.</summary>
+    public const string ModelTag = "model";
+
+    /// <summary>Tag on the step and image metrics: the sampler (student, euler-cfg, z-sampling, w2sd).</summary>
+    public const string SamplerTag = "sampler";
+
     /// <summary>Tag carrying the job id on spans.</summary>
     public const string JobIdTag = "teefusion.job_id";
 

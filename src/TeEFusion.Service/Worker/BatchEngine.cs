@@ -5,19 +5,22 @@ using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Telemetry;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// Continuous batching at step level. Running jobs are grouped by resolution bucket; each <see cref="StepNext"/>
-/// advances every image of one bucket by one denoising step in one batched sampler call (each row with its own σ,
-/// step index, seed, guidance and negative prompt), retires the jobs that reached σ = 0 to decode and PNG, and
-/// drops canceled or overdue jobs. New jobs join between steps (<see cref="Admit"/>). Synchronous and bound to one
-/// thread: every tensor operation runs inside a dispose scope on the caller's thread.
+/// Continuous batching at step level, for every served model and sampler. Running jobs are grouped by
+/// <see cref="StepGroup"/> (model, sampler and its parameters, size); each <see cref="StepNext"/> advances every image of
+/// one group by one denoising step in one batched sampler call (each row with its own σ, step index, seed, guidance and
+/// negative prompt; a CFG step's conditional and unconditional rows, and a reflective step's passes, included), retires
+/// the jobs that reached σ = 0 to decode and PNG, and drops canceled or overdue jobs. Groups take turns, so no model's
+/// jobs wait more than one step of each other group. New jobs join between steps (<see cref="Admit"/>). Synchronous and
+/// bound to one thread: every tensor operation runs inside a dispose scope on the caller's thread.
 /// </summary>
-/// <param name="pipeline">The loaded model; only this engine's thread runs it.</param>
+/// <param name="models">The served models; a job runs on the pipeline its model serves when it is admitted.</param>
 /// <param name="maxBatchSize">Images in flight. 1 runs one job at a time, unpadded.</param>
 /// <param name="padToMaxBatchSize">Pad every batched forward to <paramref name="maxBatchSize"/> rows, so that an image is
 /// byte-identical whether its job ran alone or in a full batch.</param>
@@ -27,7 +30,7 @@ namespace TeEFusion.Service.Worker;
 /// <param name="time">The clock for deadlines and timings.</param>
 /// <param name="logger">Logs with the job id in scope.</param>
 public sealed class BatchEngine(
-    SD3Pipeline pipeline,
+    ModelHost models,
     int maxBatchSize,
     bool padToMaxBatchSize,
     ResiliencePipeline device,
@@ -46,7 +49,6 @@ public sealed class BatchEngine(
 
     // The PNG's batching chunk: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
     private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
-    private readonly IFlowMatchSampler _sampler = pipeline.CreateSampler(pipeline.DefaultSampler);
     private int _turn;
 
     public int ActiveJobs => _runs.Count;
@@ -56,12 +58,21 @@ public sealed class BatchEngine(
 
     public int ActiveImages => _runs.Sum(r => r.ImageCount);
 
+    /// <summary>True when a job of model <paramref name="modelId"/> is running (a swap of that model waits for it).</summary>
+    public bool RunsModel(string modelId) => _runs.Any(r => r.Job.Spec.Model == modelId);
+
     /// <summary>True when the job's images fit beside those in flight (a job larger than the batch runs alone).</summary>
     public bool CanAdmit(Job job) => _runs.Count == 0 || ActiveImages + job.Spec.ImageCount <= maxBatchSize;
 
-    /// <summary>Starts a queued job: encodes its prompt once for all its images and draws each image's noise.</summary>
+    /// <summary>Starts a queued job on its model: encodes its prompt once for all its images and draws each image's noise.</summary>
     public void Admit(Job job)
     {
+        if (models.Find(job.Spec.Model)?.Pipeline is not { } pipeline)
+        {
+            if (job.TryFail(JobErrorCode.ModelUnavailable, $"The model '{job.Spec.Model}' is not served by this replica.", time.GetUtcNow()))
+                instruments.Failure(JobErrorCode.ModelUnavailable.Name());
+            return;
+        }
         if (!job.TryStart(time.GetUtcNow(), pipeline.ModelId, pipeline.ModelVersion)) return;
         using var jobScope = logger.BeginJobScope(job.Id);
         instruments.QueueWait(job, time.GetUtcNow());
@@ -77,9 +88,9 @@ public sealed class BatchEngine(
             var prompts = pipeline.EncodePrompts(prepared);
             var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
-            _runs.Add(new JobRun(job, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList()));
-            logger.LogInformation("Job {JobId} started: {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id, spec.ImageCount,
-                spec.Request.Width, spec.Request.Height, spec.Request.Steps);
+            _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList()));
+            logger.LogInformation("Job {JobId} started on {ModelId} ({Sampler}): {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id,
+                spec.Model, spec.Request.Sampler.Name, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps);
         }
         catch (Exception ex)
         {
@@ -87,19 +98,19 @@ public sealed class BatchEngine(
         }
     }
 
-    /// <summary>Ends canceled and overdue jobs, then advances the next bucket (round robin) by one step.</summary>
+    /// <summary>Ends canceled and overdue jobs, then advances the next group (round robin) by one step.</summary>
     public void StepNext()
     {
         DropEnded();
         if (_runs.Count == 0) return;
-        var buckets = _runs.Select(r => r.Bucket).Distinct().ToList();
-        var bucket = buckets[_turn++ % buckets.Count];
-        var group = _runs.Where(r => r.Bucket == bucket).ToList();
+        var groups = _runs.Select(r => r.Group).Distinct().ToList();
+        var key = groups[_turn++ % groups.Count];
+        var group = _runs.Where(r => r.Group == key).ToList();
         var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
 
         var failed = new HashSet<JobRun>();
-        using (instruments.StepActivity(group.Select(r => r.Job.Id), rows.Count, bucket))
-            Step(rows, failed, padToMaxBatchSize ? Math.Max(maxBatchSize, rows.Count) : rows.Count);
+        using (instruments.StepActivity(group.Select(r => r.Job.Id), rows.Count, key))
+            Step(key, rows, failed, padToMaxBatchSize ? Math.Max(maxBatchSize, rows.Count) : rows.Count);
 
         var now = time.GetUtcNow();
         foreach (var run in group)
@@ -139,11 +150,11 @@ public sealed class BatchEngine(
 
     // One batched step of `rows` padded to `width` rows. On out-of-memory the rows are split in halves, each retried
     // at half the width, down to single rows.
-    private void Step(List<SampleRow> rows, HashSet<JobRun> failed, int width)
+    private void Step(StepGroup group, List<SampleRow> rows, HashSet<JobRun> failed, int width)
     {
         try
         {
-            device.Execute(() => StepRows(rows, width));
+            device.Execute(() => StepRows(group, rows, width));
         }
         catch (Exception ex) when (DeviceOutOfMemoryException.Matches(ex) && rows.Count > 1)
         {
@@ -151,8 +162,8 @@ public sealed class BatchEngine(
             instruments.Failure("out_of_memory_split");
             var half = rows.Count / 2;
             var halfWidth = (width + 1) / 2;
-            Step(rows[..half], failed, Math.Max(halfWidth, half));
-            Step(rows[half..], failed, Math.Max(halfWidth, rows.Count - half));
+            Step(group, rows[..half], failed, Math.Max(halfWidth, half));
+            Step(group, rows[half..], failed, Math.Max(halfWidth, rows.Count - half));
         }
         catch (Exception ex)
         {
@@ -164,10 +175,11 @@ public sealed class BatchEngine(
         }
     }
 
-    // The forward always has `width` rows, padded with copies of the first: CPU and GPU kernels pick their blocking by
+    // The step always has `width` rows, padded with copies of the first: CPU and GPU kernels pick their blocking by
     // shape, so a row's result changes in the last bits with the batch size, but not with its neighbours or its
-    // position. A fixed width makes every image byte-identical whether its job ran alone or in a full batch.
-    private void StepRows(List<SampleRow> real, int width)
+    // position. A fixed width (and FixedWidth, so that a reflective sampler's passes keep it too) makes every image
+    // byte-identical whether its job ran alone or in a full batch.
+    private void StepRows(StepGroup group, List<SampleRow> real, int width)
     {
         faults.Check(real.Select(r => r.Run.Job.Id).ToList());
         var rows = real.Concat(Enumerable.Repeat(real[0], width - real.Count)).ToList();
@@ -185,11 +197,11 @@ public sealed class BatchEngine(
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step]).ToArray(),
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
             rows.Select(r => r.Run.Step).ToArray(),
-            conditioning);
-        var next = _sampler.Step(input).Latents;                                               // (B, C, h, w)
+            conditioning) { FixedWidth = padToMaxBatchSize };
+        var next = group.Pipeline.CreateSampler(group.Sampler).Step(input).Latents;           // (B, C, h, w)
         for (var i = 0; i < real.Count; i++)
             real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
-        instruments.Step(real.Count, time.GetElapsedTime(started));
+        instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);
     }
 
     private void Retire(JobRun run)
@@ -207,9 +219,9 @@ public sealed class BatchEngine(
                 // image must not depend on how many siblings it has.
                 Tensor images;
                 using (instruments.PhaseActivity("decode", job.Id))
-                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
+                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
                 using (instruments.PhaseActivity("encode_png", job.Id))
-                    pngs = PngImageWriter.EncodeBatch(images, run.Requests.Select(r => pipeline.Provenance(r) with { Batching = _batching }).ToList());
+                    pngs = PngImageWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList());
             });
             job.AddWarnings(run.Warnings);
             if (job.TrySucceed(pngs, time.GetUtcNow()))

@@ -1,16 +1,16 @@
 using Microsoft.Extensions.Options;
 using Polly.Registry;
-using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Telemetry;
 
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// Builds the <see cref="BatchEngine"/> for a served pipeline (at start-up and after each swap) with what every engine
-/// shares: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger.
+/// Builds the worker's <see cref="BatchEngine"/> over the served models with what it needs: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger.
 /// </summary>
 public sealed class BatchEngineFactory(
+    ModelHost models,
     IOptions<BatchingOptions> batching,
     ResiliencePipelineProvider<string> resilience,
     DeviceFaultHook faults,
@@ -26,7 +26,7 @@ public sealed class BatchEngineFactory(
     /// <summary>How long a fresh batch waits for company (Batching:MaxWaitMilliseconds).</summary>
     public TimeSpan GatherWindow => TimeSpan.FromMilliseconds(_batching.MaxWaitMilliseconds);
 
-    public BatchEngine Create(SD3Pipeline pipeline) =>
-        new(pipeline, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
+    public BatchEngine Create() =>
+        new(models, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
             new WorkerInstruments(telemetry), time, logger);
 }

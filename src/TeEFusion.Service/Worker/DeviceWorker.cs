@@ -27,8 +27,8 @@ public sealed class DeviceWorker(
     /// <summary>Name of the resilience pipeline (circuit breaker) every device call goes through.</summary>
     public const string ResiliencePipelineName = "device";
 
-    // Owned by the worker thread: the engine serving the current pipeline (replaced by a swap), and the end of the
-    // current gathering window (null once the batch took its first step).
+    // Owned by the worker thread: the engine running every model's jobs, and the end of the current gathering window
+    // (null once the batch took its first step).
     private BatchEngine _engine = null!;
     private DateTimeOffset? _gatherUntil;
 
@@ -61,8 +61,7 @@ public sealed class DeviceWorker(
 
     private void Run(CancellationToken stopping)
     {
-        var pipeline = WaitForModel(stopping);
-        if (pipeline is null)
+        if (!WaitForModels(stopping))
         {
             inbox.Jobs.Close();
             if (!stopping.IsCancellationRequested)
@@ -71,7 +70,7 @@ public sealed class DeviceWorker(
         }
         logger.LogInformation("Device worker running: batches of up to {MaxBatch} image(s), {MaxWait} ms gathering", engines.MaxBatchSize,
             engines.GatherWindow.TotalMilliseconds);
-        _engine = engines.Create(pipeline);
+        _engine = engines.Create();
         try
         {
             Serve(stopping);
@@ -82,15 +81,17 @@ public sealed class DeviceWorker(
         }
     }
 
-    private StudentPipeline? WaitForModel(CancellationToken stopping)
+    // True once loading ended with at least one model to serve.
+    private bool WaitForModels(CancellationToken stopping)
     {
         try
         {
-            return model.WhenLoaded.WaitAsync(stopping).GetAwaiter().GetResult();
+            model.WhenLoaded.WaitAsync(stopping).GetAwaiter().GetResult();
+            return model.Models.Any(m => m.Pipeline is not null);
         }
         catch (OperationCanceledException)
         {
-            return null;
+            return false;
         }
     }
 
@@ -130,8 +131,9 @@ public sealed class DeviceWorker(
     {
         var now = time.GetUtcNow();
         var gathering = _gatherUntil > now && _engine.ActiveImages < _engine.MaxBatchSize;
-        return new WorkerState(stopping.IsCancellationRequested, inbox.Swaps.Pending is not null, _engine.ActiveJobs, Head(now), gathering,
-            inbox.Training.HasWork);
+        var swap = inbox.Swaps.Pending;
+        return new WorkerState(stopping.IsCancellationRequested, swap is not null, swap is not null && _engine.RunsModel(swap.Slot.Id),
+            _engine.ActiveJobs, Head(now), gathering, inbox.Training.HasWork);
     }
 
     private QueueHead Head(DateTimeOffset now)
@@ -157,14 +159,12 @@ public sealed class DeviceWorker(
         _engine.Admit(job);
     }
 
-    // A promotion or restore: the policy admitted nothing new while it was pending, and the running jobs finished on the
-    // weights they started with.
+    // A promotion or restore: the policy admitted nothing new while it was pending, and the model's running jobs finished
+    // on the weights they started with.
     private void Swap()
     {
         var swap = inbox.Swaps.Pending!;
-        _engine.Dispose();
-        _engine = engines.Create(swap.Pipeline);
-        model.Swap(swap.Pipeline);
+        model.Serve(swap.Slot, swap.Pipeline);
         inbox.Swaps.Applied(swap);
     }
 

@@ -6,18 +6,19 @@ using static TorchSharp.torch;
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// A running job on the worker: its encoded prompt (one row, shared by its images), its schedule, and one latent
-/// per image. The tensors live outside every dispose scope and belong to this object until <see cref="Dispose"/>.
+/// A running job on the worker: the pipeline it runs on, its encoded prompt (one row, shared by its images), its schedule,
+/// and one latent per image. The tensors live outside every dispose scope and belong to this object until <see cref="Dispose"/>.
 /// All images of a job advance together, so the job has one step index.
 /// </summary>
 internal sealed class JobRun : IDisposable
 {
     private readonly Tensor[] _latents;
 
-    public JobRun(Job job, IReadOnlyList<ResolvedGenerationRequest> requests, SigmaSchedule schedule, EncodedPrompts prompts, Tensor noise,
-        IReadOnlyList<string> warnings)
+    public JobRun(Job job, SD3Pipeline pipeline, IReadOnlyList<ResolvedGenerationRequest> requests, SigmaSchedule schedule, EncodedPrompts prompts,
+        Tensor noise, IReadOnlyList<string> warnings)
     {
         Job = job;
+        Pipeline = pipeline;
         Requests = requests;
         Schedule = schedule;
         Warnings = warnings;
@@ -31,6 +32,9 @@ internal sealed class JobRun : IDisposable
     }
 
     public Job Job { get; }
+
+    /// <summary>The pipeline the job started on; a swap of its model waits until the job is done with it.</summary>
+    public SD3Pipeline Pipeline { get; }
 
     /// <summary>One resolved request per image (seed s + k).</summary>
     public IReadOnlyList<ResolvedGenerationRequest> Requests { get; }
@@ -52,7 +56,8 @@ internal sealed class JobRun : IDisposable
 
     public bool Done => Step >= Schedule.NumSteps;
 
-    public (int Width, int Height) Bucket => (Job.Spec.Request.Width, Job.Spec.Request.Height);
+    /// <summary>The jobs this one can share a step with.</summary>
+    public StepGroup Group => new(Pipeline, Job.Spec.Request.Sampler, Job.Spec.Request.Width, Job.Spec.Request.Height);
 
     public int ImageCount => _latents.Length;
 

@@ -9,26 +9,32 @@ public sealed class WorkerInstruments(ServiceTelemetry telemetry)
 {
     public void QueueWait(Job job, DateTimeOffset now) => telemetry.QueueWait.Record((now - job.CreatedAt).TotalMilliseconds);
 
-    public void Step(int rows, TimeSpan elapsed)
+    public void Step(int rows, TimeSpan elapsed, string model, string sampler)
     {
-        telemetry.BatchSize.Record(rows);
-        telemetry.StepDuration.Record(elapsed.TotalMilliseconds);
+        var tags = Tags(model, sampler);
+        telemetry.BatchSize.Record(rows, tags);
+        telemetry.StepDuration.Record(elapsed.TotalMilliseconds, tags);
     }
 
-    public void Succeeded(Job job) => telemetry.ImagesGenerated.Add(job.Spec.ImageCount);
+    public void Succeeded(Job job) => telemetry.ImagesGenerated.Add(job.Spec.ImageCount, Tags(job.Spec.Model, job.Spec.Request.Sampler.Name));
 
     public void Failure(string cause) => telemetry.RecordFailure(cause);
 
     /// <summary>A span for one batched step, listing the jobs it advanced.</summary>
-    public Activity? StepActivity(IEnumerable<string> jobIds, int rows, (int Width, int Height) bucket)
+    public Activity? StepActivity(IEnumerable<string> jobIds, int rows, StepGroup group)
     {
         var activity = ServiceTelemetry.ActivitySource.StartActivity("batch step");
         if (activity is null) return null;
         activity.SetTag(ServiceTelemetry.JobIdTag, string.Join(",", jobIds));
         activity.SetTag("teefusion.batch.rows", rows);
-        activity.SetTag("teefusion.bucket", $"{bucket.Width}x{bucket.Height}");
+        activity.SetTag("teefusion.bucket", $"{group.Width}x{group.Height}");
+        activity.SetTag("teefusion.model", group.Pipeline.ModelId);
+        activity.SetTag("teefusion.sampler", group.Sampler.Name);
         return activity;
     }
+
+    private static TagList Tags(string model, string sampler) =>
+        new() { { ServiceTelemetry.ModelTag, model }, { ServiceTelemetry.SamplerTag, sampler } };
 
     /// <summary>A span for one phase of one job (decode, encode_png).</summary>
     public Activity? PhaseActivity(string phase, string jobId) =>

@@ -5,9 +5,9 @@ namespace TeEFusion.Service.Worker;
 /// running jobs:
 /// <list type="number">
 /// <item>Stopping → <see cref="WorkerAction.Stop"/>.</item>
-/// <item>A swap is pending and nothing runs → <see cref="WorkerAction.Swap"/>.</item>
-/// <item>A swap is pending → <see cref="WorkerAction.Step"/>: no job is admitted, so however long the queue, the running
-/// jobs finish and the swap happens.</item>
+/// <item>A swap is pending and no job of the model it replaces runs → <see cref="WorkerAction.Swap"/>.</item>
+/// <item>A swap is pending → <see cref="WorkerAction.Step"/>: no job is admitted, so however long the queue, the model's
+/// running jobs finish and the swap happens.</item>
 /// <item>The queue's head can leave the queue → <see cref="WorkerAction.Admit"/> (jobs join a running batch between steps).</item>
 /// <item>A fresh batch with room, inside the gathering window, and nothing queued → <see cref="WorkerAction.Gather"/>.</item>
 /// <item>Jobs are running → <see cref="WorkerAction.Step"/>.</item>
@@ -21,7 +21,7 @@ public static class WorkerPolicy
     public static WorkerAction NextAction(WorkerState state) => state switch
     {
         { Stopping: true } => WorkerAction.Stop,
-        { SwapPending: true, RunningJobs: 0 } => WorkerAction.Swap,
+        { SwapPending: true, SwapWaitsForJobs: false } => WorkerAction.Swap,
         { SwapPending: true } => WorkerAction.Step,
         { Head: QueueHead.Admissible } => WorkerAction.Admit,
         { Gathering: true, Head: QueueHead.Empty, RunningJobs: > 0 } => WorkerAction.Gather,

@@ -70,7 +70,7 @@ public sealed class RedisJobRelay(
         await Task.WhenAll(_claiming, _renewing, _canceling).ConfigureAwait(false);
     }
 
-    private bool CanTakeWork() => model.Pipeline is not null && health.WorkerStatus == WorkerStatus.Running && !health.Draining;
+    private bool CanTakeWork() => model.Models.Any(m => m.Pipeline is not null) && health.WorkerStatus == WorkerStatus.Running && !health.Draining;
 
     private async Task ClaimLoopAsync(CancellationToken stopping)
     {
