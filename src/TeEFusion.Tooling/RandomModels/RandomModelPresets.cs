@@ -6,6 +6,8 @@ public static class RandomModelPresets
     private static readonly (string Name, RandomModelPreset Preset)[] Table =
     [
         ("tiny", RandomModelPreset.Tiny),
+        ("tiny-sd3", RandomModelPreset.TinySd3),
+        ("tiny-sd35", RandomModelPreset.TinySd35),
         ("small", RandomModelPreset.Small),
         ("tiny-shapes", RandomModelPreset.TinyShapes),
         ("sd3-medium", RandomModelPreset.Sd3Medium),

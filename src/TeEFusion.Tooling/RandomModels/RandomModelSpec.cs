@@ -12,6 +12,8 @@ namespace TeEFusion.Tooling.RandomModels;
 /// CLIP-L/bigG stand-ins hidden 16 + 16, 2 layers, 2 heads, projections 16 + 16, vocabulary 768; T5 d_model 32, 2 layers,
 /// 2 heads × 16, d_ff 64, vocabulary 384; VAE block_out_channels [8, 16], 1 layer per block, 4 groups, latent 4
 /// (factor 2); default image 32×32.</item>
+/// <item><b>tiny-sd3</b>: tiny as a plain SD3 folder (txt_align_guidance off): a guided teacher.</item>
+/// <item><b>tiny-sd35</b>: tiny-sd3 with SD3.5's dual attention in block 0 and qk_norm "rms_norm".</item>
 /// <item><b>small</b>: transformer 12 layers, 6 heads × 64 (inner 384), patch 2, joint 512, pooled 512, pos max 64;
 /// CLIPs hidden 256 + 256, 4 layers, 4 heads, FFN 1024, projections 256 + 256, vocabulary 49408; T5 d_model 512,
 /// 4 layers, 8 heads × 64, d_ff 1024, vocabulary 384; VAE [32, 64, 128, 128], 2 layers per block, 32 groups, latent 16
@@ -55,9 +57,9 @@ public sealed record RandomModelSpec(
     /// <summary>The configuration of <paramref name="preset"/>.</summary>
     public static RandomModelSpec For(RandomModelPreset preset) => preset switch
     {
-        RandomModelPreset.Tiny => Build(layers: 2, heads: 2, headDim: 8, joint: 32, posMax: 16,
-            clipL: ClipConfig(16, 32, 2, 2, 16, 768, "quick_gelu"), clipG: ClipConfig(16, 32, 2, 2, 16, 768, "gelu"),
-            t5: T5EncoderConfig(32, 2, 2, 16, 64, 384), vae: VaeConfig([8, 16], 1, 4, 4, 32), imageSize: 32),
+        RandomModelPreset.Tiny => Tiny(new TransformerVariant()),
+        RandomModelPreset.TinySd3 => Tiny(new TransformerVariant(TxtAlignGuidance: false)),
+        RandomModelPreset.TinySd35 => Tiny(new TransformerVariant(TxtAlignGuidance: false, DualAttentionLayers: [0], QkNorm: "rms_norm")),
         RandomModelPreset.Small => Build(layers: 12, heads: 6, headDim: 64, joint: 512, posMax: 64,
             clipL: ClipConfig(256, 1024, 4, 4, 256, 49408, "quick_gelu"), clipG: ClipConfig(256, 1024, 4, 4, 256, 49408, "gelu"),
             t5: T5EncoderConfig(512, 4, 8, 64, 1024, 384), vae: VaeConfig([32, 64, 128, 128], 2, 32, 16, 256), imageSize: 256),
@@ -67,6 +69,17 @@ public sealed record RandomModelSpec(
             t5: T5EncoderConfig(4096, 24, 64, 64, 10240, 32128), vae: VaeConfig([128, 256, 512, 512], 2, 32, 16, 1024), imageSize: 1024),
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset."),
     };
+
+    /// <summary>True when the transformer is a TeEFusion student's (txt_align_guidance on).</summary>
+    public bool IsStudent => Transformer.TxtAlignGuidance;
+
+    // The transformer settings that tell a TeEFusion student, a plain SD3 and an SD3.5 folder apart (the same weight shapes
+    // otherwise, so the three tiny presets share every other component's weights).
+    private sealed record TransformerVariant(bool TxtAlignGuidance = true, int[]? DualAttentionLayers = null, string? QkNorm = null);
+
+    private static RandomModelSpec Tiny(TransformerVariant variant) => Build(layers: 2, heads: 2, headDim: 8, joint: 32, posMax: 16,
+        clipL: ClipConfig(16, 32, 2, 2, 16, 768, "quick_gelu"), clipG: ClipConfig(16, 32, 2, 2, 16, 768, "gelu"),
+        t5: T5EncoderConfig(32, 2, 2, 16, 64, 384), vae: VaeConfig([8, 16], 1, 4, 4, 32), imageSize: 32, variant: variant);
 
     private static RandomModelSpec TinyShapes()
     {
@@ -81,8 +94,10 @@ public sealed record RandomModelSpec(
     }
 
     private static RandomModelSpec Build(int layers, int heads, int headDim, int joint, int posMax,
-        CLIPTextConfig clipL, CLIPTextConfig clipG, T5Config t5, AutoencoderKLConfig vae, int imageSize, double shift = 3.0)
+        CLIPTextConfig clipL, CLIPTextConfig clipG, T5Config t5, AutoencoderKLConfig vae, int imageSize, double shift = 3.0,
+        TransformerVariant? variant = null)
     {
+        variant ??= new TransformerVariant();
         var transformer = new SD3TransformerConfig
         {
             DiffusersVersion = DiffusersVersion,
@@ -97,8 +112,9 @@ public sealed record RandomModelSpec(
             JointAttentionDim = joint,
             PooledProjectionDim = clipL.ProjectionDim + clipG.ProjectionDim,
             PosEmbedMaxSize = posMax,
-            DualAttentionLayers = [],
-            TxtAlignGuidance = true,
+            DualAttentionLayers = variant.DualAttentionLayers ?? [],
+            QkNorm = variant.QkNorm,
+            TxtAlignGuidance = variant.TxtAlignGuidance,
         };
         var scheduler = new FlowMatchEulerDiscreteSchedulerConfig { DiffusersVersion = DiffusersVersion, Shift = shift, NumTrainTimesteps = 1000 };
         var spec = new RandomModelSpec(transformer, vae, clipL, clipG, t5, scheduler, imageSize);

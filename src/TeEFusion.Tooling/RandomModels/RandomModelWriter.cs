@@ -16,8 +16,11 @@ namespace TeEFusion.Tooling.RandomModels;
 /// </summary>
 public static class RandomModelWriter
 {
-    /// <summary>The pipeline class written into model_index.json (the released TeEFusion checkpoint's).</summary>
+    /// <summary>The pipeline class written into a student's model_index.json (the released TeEFusion checkpoint's).</summary>
     public const string PipelineClass = "TeEFusionSD3Pipeline";
+
+    /// <summary>The pipeline class written into a plain SD3 folder's model_index.json (diffusers').</summary>
+    public const string PlainPipelineClass = "StableDiffusion3Pipeline";
 
     private static readonly string[] OwnedEntries =
     [
@@ -48,7 +51,7 @@ public static class RandomModelWriter
         var clock = Stopwatch.StartNew();
         void Report(string message) => progress?.Report($"[{clock.Elapsed.TotalSeconds,7:F1} s] {message}");
 
-        WriteIndex(directory, includeT5);
+        WriteIndex(directory, includeT5, spec.IsStudent ? PipelineClass : PlainPipelineClass);
         PretrainedJson.WriteConfig(Path.Combine(directory, "scheduler", "scheduler_config.json"), spec.Scheduler);
 
         var vocabulary = spec.VocabularyWords is { } words ? ClipBpeVocabulary.FromWords(words) : ClipBpeVocabulary.Create(spec.ClipVocabSize);
@@ -113,12 +116,12 @@ public static class RandomModelWriter
         _ => "float32",
     };
 
-    private static void WriteIndex(string directory, bool includeT5)
+    private static void WriteIndex(string directory, bool includeT5, string pipelineClass)
     {
         static JsonArray Entry(string? library, string? className) => new(library, className);
         PretrainedJson.Write(Path.Combine(directory, ModelFolder.IndexFileName), new JsonObject
         {
-            ["_class_name"] = PipelineClass,
+            ["_class_name"] = pipelineClass,
             ["_diffusers_version"] = RandomModelSpec.DiffusersVersion,
             ["scheduler"] = Entry("diffusers", "FlowMatchEulerDiscreteScheduler"),
             ["text_encoder"] = Entry("transformers", "CLIPTextModelWithProjection"),

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
+using Microsoft.Extensions.Logging.Abstractions;
 using TeEFusion.Service.Distillation;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TeEFusion.Tests.Shared;
 
@@ -19,7 +21,7 @@ public sealed class DistillationRequestValidatorTests
         var knobs = DistillationKnobs.All.Select(k => k.Field).ToHashSet();
 
         Assert.Superset(knobs, fields);
-        Assert.Equal(["eval_prompts", "prompts", "prompts_file"], fields.Except(knobs).Order());
+        Assert.Equal(["eval_prompts", "prompts", "prompts_file", "student_model", "teacher_model"], fields.Except(knobs).Order());
     }
 
     [Fact]
@@ -52,6 +54,9 @@ public sealed class DistillationRequestValidatorTests
     private static DistillationPlan? Validate(Dictionary<string, object> body, out Dictionary<string, string[]> errors)
     {
         var request = JsonSerializer.Deserialize<DistillationRequest>(JsonSerializer.Serialize(body, Api), Api)!;
-        return new DistillationRequestValidator(Microsoft.Extensions.Options.Options.Create(new DistillationOptions())).Validate(request, out errors);
+        // The bundled student and its teacher, as a service with no model configured serves them (constructed, not loaded).
+        using var models = new ModelHost(Microsoft.Extensions.Options.Options.Create(new ModelOptions()),
+            Microsoft.Extensions.Options.Options.Create(new DeviceOptions()), NullLogger<ModelHost>.Instance);
+        return new DistillationRequestValidator(Microsoft.Extensions.Options.Options.Create(new DistillationOptions()), models).Validate(request, out errors);
     }
 }

@@ -1,10 +1,13 @@
 using TeEFusion.Service.Distillation;
+using TeEFusion.Service.Models;
 using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Tests.Admin;
 
 public sealed class ModelSwapsTests
 {
+    private static readonly ModelSlot Slot = new("tiny", "tiny", "/models/tiny");
+
     [Fact]
     public async Task A_request_gets_its_swap_back_even_when_the_worker_applies_it_at_once()
     {
@@ -30,7 +33,7 @@ public sealed class ModelSwapsTests
 
         for (var i = 0; i < 2000; i++)
         {
-            var swap = swaps.TryRequest(null!);
+            var swap = swaps.TryRequest(Slot, null!);
             Assert.NotNull(swap);
             await swap.Done.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
@@ -46,11 +49,11 @@ public sealed class ModelSwapsTests
         using var signal = new WorkerSignal();
         var swaps = new ModelSwaps(signal);
 
-        var first = swaps.TryRequest(null!);
+        var first = swaps.TryRequest(Slot, null!);
 
         Assert.NotNull(first);
-        Assert.Null(swaps.TryRequest(null!));
+        Assert.Null(swaps.TryRequest(Slot, null!));
         swaps.Applied(first);
-        Assert.NotNull(swaps.TryRequest(null!));
+        Assert.NotNull(swaps.TryRequest(Slot, null!));
     }
 }

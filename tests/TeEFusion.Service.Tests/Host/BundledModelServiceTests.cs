@@ -31,8 +31,10 @@ public sealed class BundledModelServiceTests
         await using var factory = new ServiceFactory(modelPath: null, new Dictionary<string, string?> { ["Model:UseBundled"] = "true" });
         var client = factory.CreateClient();
         Assert.Equal(ModelHostState.Ready, await factory.WaitForModelAsync());
-        Assert.Equal(bundled, factory.ModelHost.ModelPath);
-        Assert.Equal("tiny-shapes", factory.ModelHost.Info.Id);
+        // The student and the teacher it carries, side by side.
+        Assert.Equal([("tiny-shapes", bundled), ("tiny-shapes-teacher", Path.Combine(bundled, "teacher"))],
+            factory.ModelHost.Models.Select(m => (m.Id, m.Slot.FullPath)));
+        Assert.Equal([ModelKind.TeefusionStudent, ModelKind.GuidedTeacher], factory.ModelHost.Models.Select(m => m.Info.Kind));
 
         // One request for all seeds (the service gives image i the seed seed + i): one batch at the model's default steps.
         client.Timeout = TimeSpan.FromMinutes(5);
@@ -59,9 +61,9 @@ public sealed class BundledModelServiceTests
         var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
 
         var detail = problem.GetProperty("detail").GetString();
-        Assert.Contains("Model:Path is not set", detail);
+        Assert.Contains("No model is configured", detail);
         Assert.Contains("Model:UseBundled is off", detail);
-        Assert.Null(factory.ModelHost.ModelPath);
+        Assert.Empty(factory.ModelHost.Models);
     }
 
     // Found independently of the code under test: the checkout's root holds TeEFusion.Service.sln.

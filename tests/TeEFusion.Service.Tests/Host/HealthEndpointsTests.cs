@@ -32,8 +32,8 @@ public sealed class HealthEndpointsTests(TinyModelFolder model) : IClassFixture<
         var response = await client.GetAsync("/health/ready");
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
-        Assert.Contains("Model:Path is not set", problem.GetProperty("detail").GetString());
-        Assert.Equal("failed", problem.GetProperty("checks").GetProperty("model").GetProperty("state").GetString());
+        Assert.Contains("No model is configured", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, problem.GetProperty("checks").GetProperty("models").GetArrayLength());
     }
 
     [Fact]
@@ -72,7 +72,9 @@ public sealed class HealthEndpointsTests(TinyModelFolder model) : IClassFixture<
             ServiceFactory.LoadTimeout));
         var ready = JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement;
         Assert.Equal("ready", ready.GetProperty("status").GetString());
-        Assert.Equal(TinyModelFolder.FolderName, ready.GetProperty("model").GetProperty("id").GetString());
+        var served = Assert.Single(ready.GetProperty("models").EnumerateArray());
+        Assert.Equal(TinyModelFolder.FolderName, served.GetProperty("id").GetString());
+        Assert.Equal("teefusion_student", served.GetProperty("kind").GetString());
         Assert.Equal(0, ready.GetProperty("queue_depth").GetInt32());
         Assert.False(ready.GetProperty("draining").GetBoolean());
     }

@@ -27,7 +27,12 @@ public sealed class ModelEndpointsTests(TinyModelFolder model) : IClassFixture<T
         Assert.Equal("teefusion-service", entry.GetProperty("owned_by").GetString());
         Assert.Matches("^[0-9a-f]{12}$", entry.GetProperty("version").GetString());
         Assert.Equal("sd3", entry.GetProperty("family").GetString());
-        Assert.Equal("teefusion-student", entry.GetProperty("sampler").GetString());
+        Assert.Equal("teefusion_student", entry.GetProperty("kind").GetString());
+        Assert.Equal(["student"], entry.GetProperty("samplers").EnumerateArray().Select(s => s.GetString()));
+        var defaults = entry.GetProperty("defaults");
+        Assert.Equal("student", defaults.GetProperty("sampler").GetString());
+        Assert.Equal(5.0, defaults.GetProperty("guidance").GetDouble());
+        Assert.Equal(28, defaults.GetProperty("steps").GetInt32());
         Assert.Equal("float32", entry.GetProperty("dtype").GetString());
         Assert.Equal("cpu", entry.GetProperty("device").GetString());
     }
@@ -86,6 +91,6 @@ public sealed class ModelEndpointsTests(TinyModelFolder model) : IClassFixture<T
 
         var problem = await ProblemAssert.IsProblemAsync(await factory.CreateClient().GetAsync("/v1/models"), HttpStatusCode.ServiceUnavailable);
 
-        Assert.Contains("Model:Path is not set", problem.GetProperty("detail").GetString());
+        Assert.Contains("No model is configured", problem.GetProperty("detail").GetString());
     }
 }

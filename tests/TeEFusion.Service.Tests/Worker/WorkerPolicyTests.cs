@@ -5,7 +5,7 @@ namespace TeEFusion.Service.Tests.Worker;
 /// <summary>The device worker's priorities, rule by rule, and the sequences that must not starve anything.</summary>
 public sealed class WorkerPolicyTests
 {
-    private static readonly WorkerState Idle = new(Stopping: false, SwapPending: false, RunningJobs: 0, Head: QueueHead.Empty,
+    private static readonly WorkerState Idle = new(Stopping: false, SwapPending: false, SwapWaitsForJobs: false, RunningJobs: 0, Head: QueueHead.Empty,
         Gathering: false, TrainingWaiting: false);
 
     public static TheoryData<string, WorkerState, WorkerAction> Rules => new()
@@ -13,7 +13,8 @@ public sealed class WorkerPolicyTests
         { "nothing to do: sleep", Idle, WorkerAction.Wait },
         { "stopping beats everything", Idle with { Stopping = true, SwapPending = true, RunningJobs = 2, Head = QueueHead.Admissible, TrainingWaiting = true }, WorkerAction.Stop },
         { "a swap with nothing running is applied", Idle with { SwapPending = true, Head = QueueHead.Admissible, TrainingWaiting = true }, WorkerAction.Swap },
-        { "a swap waits for running jobs, admitting none", Idle with { SwapPending = true, RunningJobs = 1, Head = QueueHead.Admissible }, WorkerAction.Step },
+        { "a swap waits for its model's running jobs, admitting none", Idle with { SwapPending = true, SwapWaitsForJobs = true, RunningJobs = 1, Head = QueueHead.Admissible }, WorkerAction.Step },
+        { "a swap does not wait for other models' jobs", Idle with { SwapPending = true, RunningJobs = 3, Head = QueueHead.Admissible }, WorkerAction.Swap },
         { "a queued job joins between steps", Idle with { RunningJobs = 3, Head = QueueHead.Admissible }, WorkerAction.Admit },
         { "an ended job leaves the queue even beside a full batch", Idle with { RunningJobs = 4, Head = QueueHead.Admissible }, WorkerAction.Admit },
         { "a job that does not fit waits while the batch steps", Idle with { RunningJobs = 4, Head = QueueHead.Blocked }, WorkerAction.Step },
@@ -53,14 +54,15 @@ public sealed class WorkerPolicyTests
                     running.RemoveAll(left => left == 0);
                     break;
                 case WorkerAction.Swap:
-                    state = state with { SwapPending = false };
+                    state = state with { SwapPending = false, SwapWaitsForJobs = false };
                     break;
                 case WorkerAction.Train:
                     state = state with { TrainingWaiting = false };
                     break;
             }
             var head = queued == 0 ? QueueHead.Empty : running.Count < maxBatch ? QueueHead.Admissible : QueueHead.Blocked;
-            state = state with { RunningJobs = running.Count, Head = head, Gathering = false };
+            // Every running job here is of the model the swap replaces.
+            state = state with { RunningJobs = running.Count, Head = head, Gathering = false, SwapWaitsForJobs = state.SwapPending && running.Count > 0 };
         }
         return actions;
     }
@@ -68,7 +70,7 @@ public sealed class WorkerPolicyTests
     [Fact]
     public void A_long_queue_never_starves_a_pending_swap()
     {
-        var start = Idle with { SwapPending = true, RunningJobs = 4, Head = QueueHead.Blocked };
+        var start = Idle with { SwapPending = true, SwapWaitsForJobs = true, RunningJobs = 4, Head = QueueHead.Blocked };
 
         var actions = Simulate(start, queued: 10_000, steps: 5, maxBatch: 4, until: s => !s.SwapPending);
 
