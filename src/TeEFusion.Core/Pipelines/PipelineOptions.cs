@@ -18,6 +18,12 @@ public sealed record PipelineOptions
     /// <summary>Written into each PNG as model_version; null means a fingerprint of the folder's config files.</summary>
     public string? ModelVersion { get; init; }
 
+    /// <summary>
+    /// Where the tokenizers, text encoders and VAE are shared with other models loaded with the same pool (a student
+    /// and its teacher ship the same ones); null loads a copy of each for this pipeline alone.
+    /// </summary>
+    public SD3ComponentPool? ComponentPool { get; init; }
+
     /// <summary>How many distinct null/negative prompts keep their embeddings between requests.</summary>
     public int NegativePromptCacheSize { get; init; } = 8;
 

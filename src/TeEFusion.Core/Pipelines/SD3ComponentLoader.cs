@@ -40,7 +40,8 @@ internal static class SD3ComponentLoader
 
     // Modules built while the caller has a dispose scope open would register their parameters in it, and lose
     // them when it ends. Scopes are thread-local, so the components are built on a thread of their own.
-    public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength)
+    public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength,
+        SD3ComponentPool? pool)
     {
         SD3Components? components = null;
         ExceptionDispatchInfo? failure = null;
@@ -48,7 +49,7 @@ internal static class SD3ComponentLoader
         {
             try
             {
-                components = LoadOutsideScopes(root, compute, txtAlignGuidance, maxSequenceLength);
+                components = LoadOutsideScopes(root, compute, txtAlignGuidance, maxSequenceLength, pool);
             }
             catch (Exception error)
             {
@@ -61,7 +62,8 @@ internal static class SD3ComponentLoader
         return components!;
     }
 
-    private static SD3Components LoadOutsideScopes(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength)
+    private static SD3Components LoadOutsideScopes(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength,
+        SD3ComponentPool? pool)
     {
         var folder = ModelFolder.Open(root);
         CheckIndex(folder);
@@ -83,29 +85,38 @@ internal static class SD3ComponentLoader
                 "use_dynamic_shifting is true; the SD3 pipelines use a fixed shift.", "use_dynamic_shifting");
         CheckWidths(folder, transformerConfig, vaeConfig, clipL, clipG, t5);
 
-        var tokenizer = ClipTokenizer.FromFolder(folder.RequireComponent("tokenizer"));
-        var tokenizer2 = ClipTokenizer.FromFolder(folder.RequireComponent("tokenizer_2"));
-        var tokenizer3 = hasT5 ? T5Tokenizer.FromFolder(folder.RequireComponent("tokenizer_3"), maxSequenceLength) : null;
-        CheckTokenizers(folder, tokenizer, tokenizer2, clipL, clipG);
-
-        var fingerprint = Fingerprint(folder);
-        var loaded = new List<nn.Module>();
+        // Parts from the pool were loaded from files with the same bytes as this folder's, so the same strict load of
+        // this folder would give the same modules; the checks on the configs and tokenizers run on this folder's own.
+        var parts = new SD3ComponentParts(folder, pool);
         try
         {
+            var tokenizer = parts.Tokenizer("tokenizer", null, () => ClipTokenizer.FromFolder(folder.RequireComponent("tokenizer")));
+            var tokenizer2 = parts.Tokenizer("tokenizer_2", null, () => ClipTokenizer.FromFolder(folder.RequireComponent("tokenizer_2")));
+            var tokenizer3 = hasT5
+                ? parts.Tokenizer("tokenizer_3", maxSequenceLength,
+                    () => T5Tokenizer.FromFolder(folder.RequireComponent("tokenizer_3"), maxSequenceLength))
+                : null;
+            CheckTokenizers(folder, tokenizer, tokenizer2, clipL, clipG);
+
+            var fingerprint = Fingerprint(folder);
             var (device, dtype) = (compute.Device, compute.DType);
-            var textEncoder = Loaded(loaded, new CLIPTextModelWithProjection(clipL, device, dtype), folder, "text_encoder");
-            var textEncoder2 = Loaded(loaded, new CLIPTextModelWithProjection(clipG, device, dtype), folder, "text_encoder_2");
-            var textEncoder3 = t5 is null ? null
-                : Loaded(loaded, new T5EncoderModel(t5, device, dtype), folder, "text_encoder_3", T5EncoderModel.TiedGroups);
-            var transformer = Loaded(loaded, new SD3Transformer2DModel(transformerConfig, device, dtype), folder, "transformer");
+            var textEncoder = parts.Shared("text_encoder", compute,
+                () => Loaded(new CLIPTextModelWithProjection(clipL, device, dtype), folder, "text_encoder"));
+            var textEncoder2 = parts.Shared("text_encoder_2", compute,
+                () => Loaded(new CLIPTextModelWithProjection(clipG, device, dtype), folder, "text_encoder_2"));
+            var textEncoder3 = t5 is null ? null : parts.Shared("text_encoder_3", compute,
+                () => Loaded(new T5EncoderModel(t5, device, dtype), folder, "text_encoder_3", T5EncoderModel.TiedGroups));
+            var transformer = parts.Owned("transformer",
+                () => Loaded(new SD3Transformer2DModel(transformerConfig, device, dtype), folder, "transformer"));
             // The VAE is built in float32 on the CPU and moved after loading, to float32 again when force_upcast asks.
-            var vae = Loaded(loaded, new AutoencoderKL(vaeConfig), folder, "vae").MoveTo(compute);
-            return new SD3Components(folder, compute, folderConfig.TxtAlignGuidance, fingerprint, tokenizer, tokenizer2, tokenizer3,
+            var vae = parts.Shared("vae", compute with { DType = vaeConfig.ComputeDType(dtype) },
+                () => Loaded(new AutoencoderKL(vaeConfig), folder, "vae", then: loaded => loaded.MoveTo(compute)));
+            return new SD3Components(folder, compute, folderConfig.TxtAlignGuidance, fingerprint, parts, tokenizer, tokenizer2, tokenizer3,
                 textEncoder, textEncoder2, textEncoder3, transformer, vae, new FlowMatchEulerDiscreteScheduler(schedulerConfig));
         }
         catch
         {
-            foreach (var module in loaded) module.Dispose();
+            parts.Dispose();
             throw;
         }
     }
@@ -176,14 +187,23 @@ internal static class SD3ComponentLoader
         }
     }
 
-    private static T Loaded<T>(List<nn.Module> loaded, T module, ModelFolder folder, string component,
-        IReadOnlyList<IReadOnlyList<string>>? tiedGroups = null) where T : nn.Module
+    // The module is disposed when its load (or then, e.g. the move to the device) fails: nothing else holds it yet.
+    private static T Loaded<T>(T module, ModelFolder folder, string component, IReadOnlyList<IReadOnlyList<string>>? tiedGroups = null,
+        Action<T>? then = null) where T : nn.Module
     {
-        loaded.Add(module);
-        StateDictLoader.Load(module, folder.RequireComponent(component),
-            new StateDictLoadOptions { ConvertDType = true, TiedGroups = tiedGroups ?? [] });
-        module.eval();
-        return module;
+        try
+        {
+            StateDictLoader.Load(module, folder.RequireComponent(component),
+                new StateDictLoadOptions { ConvertDType = true, TiedGroups = tiedGroups ?? [] });
+            module.eval();
+            then?.Invoke(module);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
     }
 
     private static string Fingerprint(ModelFolder folder)

@@ -11,12 +11,15 @@ namespace TeEFusion.Core.Pipelines;
 /// <summary>
 /// Everything an SD3 / TeEFusion diffusers folder holds, loaded strictly on one device: the three tokenizers, the
 /// CLIP-L, bigG and optional T5 encoders, the transformer, the VAE and the scheduler. Load with
-/// <see cref="Load"/>; dispose to free the weights.
+/// <see cref="Load"/>; dispose to free the weights. Loaded with an <see cref="SD3ComponentPool"/>, the tokenizers,
+/// encoders and VAE may be the very objects another model holds: disposing then releases this model's hold on them.
 /// </summary>
 public sealed class SD3Components : IDisposable
 {
+    private readonly SD3ComponentParts _parts;
+
     internal SD3Components(ModelFolder folder, ComputeOptions compute, bool folderTxtAlignGuidance, string configFingerprint,
-        ClipTokenizer tokenizer, ClipTokenizer tokenizer2, T5Tokenizer? tokenizer3,
+        SD3ComponentParts parts, ClipTokenizer tokenizer, ClipTokenizer tokenizer2, T5Tokenizer? tokenizer3,
         CLIPTextModelWithProjection textEncoder, CLIPTextModelWithProjection textEncoder2, T5EncoderModel? textEncoder3,
         SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler)
     {
@@ -24,6 +27,7 @@ public sealed class SD3Components : IDisposable
         Compute = compute;
         FolderTxtAlignGuidance = folderTxtAlignGuidance;
         ConfigFingerprint = configFingerprint;
+        _parts = parts;
         Tokenizer = tokenizer;
         Tokenizer2 = tokenizer2;
         Tokenizer3 = tokenizer3;
@@ -76,6 +80,13 @@ public sealed class SD3Components : IDisposable
     public int VaeScaleFactor => Vae.Config.DownsampleFactor;
 
     /// <summary>
+    /// The weights each loaded part holds, in load order: text_encoder, text_encoder_2, text_encoder_3 (with T5),
+    /// transformer and vae; <see cref="ComponentMemory.Shared"/> marks those from a pool. Loaded with a pool, every
+    /// fingerprint was taken at load; without one, the first call reads the files (once per process).
+    /// </summary>
+    public IReadOnlyList<ComponentMemory> Memory => _parts.Memory();
+
+    /// <summary>
     /// Loads and cross-checks the folder at <paramref name="root"/>. Every fault in the folder (a missing component,
     /// an unreadable config, a tokenizer file, a weight that does not fit) is one <see cref="ModelFormatException"/>
     /// naming the file.
@@ -84,15 +95,14 @@ public sealed class SD3Components : IDisposable
     /// <param name="compute">Device and dtype.</param>
     /// <param name="txtAlignGuidance">Build the transformer with TeEFusion's fused guidance (the student) or without (the teacher).</param>
     /// <param name="maxSequenceLength">T5 tokens per prompt.</param>
-    public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance, int maxSequenceLength = T5Tokenizer.DefaultMaxLength) =>
-        SD3ComponentLoader.Load(root, compute, txtAlignGuidance, maxSequenceLength);
+    /// <param name="pool">
+    /// Where the tokenizers, text encoders and VAE come from when the pool holds parts with the same files on the same
+    /// device and dtype, and where those loaded here go; null loads and owns every part.
+    /// </param>
+    public static SD3Components Load(string root, ComputeOptions compute, bool txtAlignGuidance,
+        int maxSequenceLength = T5Tokenizer.DefaultMaxLength, SD3ComponentPool? pool = null) =>
+        SD3ComponentLoader.Load(root, compute, txtAlignGuidance, maxSequenceLength, pool);
 
-    public void Dispose()
-    {
-        TextEncoder.Dispose();
-        TextEncoder2.Dispose();
-        TextEncoder3?.Dispose();
-        Transformer.Dispose();
-        Vae.Dispose();
-    }
+    /// <summary>Frees the parts this model owns and releases its hold on pooled ones.</summary>
+    public void Dispose() => _parts.Dispose();
 }

@@ -37,7 +37,8 @@ public sealed class StudentPipeline : SD3Pipeline
     {
         options ??= new PipelineOptions();
         options.Validate();
-        var components = SD3Components.Load(root, options.Compute, txtAlignGuidance: true, options.MaxSequenceLength);
+        var components = SD3Components.Load(root, options.Compute, txtAlignGuidance: true, options.MaxSequenceLength,
+            options.ComponentPool);
         try
         {
             return new StudentPipeline(components, options);

@@ -34,7 +34,8 @@ public sealed class TeacherPipeline : SD3Pipeline
     {
         options ??= new PipelineOptions();
         options.Validate();
-        var components = SD3Components.Load(root, options.Compute, txtAlignGuidance: false, options.MaxSequenceLength);
+        var components = SD3Components.Load(root, options.Compute, txtAlignGuidance: false, options.MaxSequenceLength,
+            options.ComponentPool);
         try
         {
             return new TeacherPipeline(components, options);

@@ -47,8 +47,8 @@ public sealed class AutoencoderKL : nn.Module<Tensor, Tensor>
     /// <summary>Tiled decoding for large latents; null (the default, as in diffusers) decodes in one piece.</summary>
     public AutoencoderKLTilingOptions? Tiling { get; set; }
 
-    /// <summary>The dtype the VAE runs in for a pipeline dtype: float32 when the config sets force_upcast.</summary>
-    public ScalarType ComputeDType(ScalarType pipelineDType) => Config.ForceUpcast ? ScalarType.Float32 : pipelineDType;
+    /// <inheritdoc cref="AutoencoderKLConfig.ComputeDType"/>
+    public ScalarType ComputeDType(ScalarType pipelineDType) => Config.ComputeDType(pipelineDType);
 
     /// <summary>Moves the weights to the options' device, in <see cref="ComputeDType"/> of the options' dtype.</summary>
     public AutoencoderKL MoveTo(ComputeOptions options)

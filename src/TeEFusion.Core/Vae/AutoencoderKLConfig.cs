@@ -1,6 +1,7 @@
 // Mirrors the register_to_config arguments of diffusers/models/autoencoders/autoencoder_kl.py (AutoencoderKL).
 using System.Text.Json.Serialization;
 using TeEFusion.Core.IO;
+using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Vae;
 
@@ -44,6 +45,9 @@ public sealed class AutoencoderKLConfig : IValidatedConfig
 
     /// <summary>When true the VAE always runs in float32, whatever dtype the rest of the pipeline uses.</summary>
     [JsonPropertyName("force_upcast")] public bool ForceUpcast { get; set; } = true;
+
+    /// <summary>The dtype the VAE runs in for a pipeline dtype: float32 when <see cref="ForceUpcast"/> is set.</summary>
+    public ScalarType ComputeDType(ScalarType pipelineDType) => ForceUpcast ? ScalarType.Float32 : pipelineDType;
 
     [JsonPropertyName("use_quant_conv")] public bool UseQuantConv { get; set; } = true;
     [JsonPropertyName("use_post_quant_conv")] public bool UsePostQuantConv { get; set; } = true;
