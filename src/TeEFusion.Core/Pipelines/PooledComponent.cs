@@ -7,4 +7,4 @@ namespace TeEFusion.Core.Pipelines;
 /// <param name="DType">Its weights' dtype (e.g. float32, the VAE's after force_upcast); empty for a tokenizer.</param>
 /// <param name="Bytes">Parameters and buffers (see <see cref="ComponentMemory.Bytes"/>); 0 for a tokenizer.</param>
 /// <param name="Leases">How many loaded models hold it; it is freed when the last lets go.</param>
-public sealed record PooledComponent(string Component, string Fingerprint, string Device, string DType, long Bytes, int Leases);
+public sealed record PooledComponent(string Component, string Fingerprint, string Device, [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType, long Bytes, int Leases);

@@ -36,31 +36,27 @@ internal static class SamplerRequest
             error("sampler", $"This model cannot run '{settings.Name}'; it runs {string.Join(", ", runs)}.");
             return null;
         }
-        var valid = true;
-        foreach (var (field, owner, isSet) in Parameters.Where(p => p.IsSet(request) && p.Sampler != settings.Kind))
-        {
+        var stray = Parameters.Where(p => p.IsSet(request) && p.Sampler != settings.Kind).ToList();
+        foreach (var (field, owner, _) in stray)
             error(field, $"{field} applies to the {SamplerSettings.NameOf(owner)} sampler only, not to '{settings.Name}'.");
-            valid = false;
-        }
-        void Guidance(string field, double? value)
+        if (stray.Count > 0) return null;
+
+        // Only the chosen sampler's own parameters are left to check.
+        var valid = true;
+        void Refuse(string field, string message)
         {
-            if (value is not { } g || double.IsFinite(g) && g >= limits.MinGuidance && g <= limits.MaxGuidance) return;
-            error(field, $"{field} must be a finite number between {limits.MinGuidance} and {limits.MaxGuidance}, got {g}.");
+            error(field, message);
             valid = false;
         }
-        Guidance("inversion_guidance", request.InversionGuidance);
-        Guidance("strong_guidance", request.StrongGuidance);
-        Guidance("weak_guidance", request.WeakGuidance);
-        if (request.LambdaStep < 0)
+        foreach (var (field, value) in new[] { ("inversion_guidance", request.InversionGuidance), ("strong_guidance", request.StrongGuidance),
+                     ("weak_guidance", request.WeakGuidance) })
         {
-            error("lambda_step", $"lambda_step must not be negative, got {request.LambdaStep}.");
-            valid = false;
+            if (value is { } g && !(double.IsFinite(g) && g >= limits.MinGuidance && g <= limits.MaxGuidance))
+                Refuse(field, $"{field} must be a finite number between {limits.MinGuidance} and {limits.MaxGuidance}, got {g}.");
         }
+        if (request.LambdaStep < 0) Refuse("lambda_step", $"lambda_step must not be negative, got {request.LambdaStep}.");
         if (request.Rounds is { } rounds && (rounds < 1 || rounds > limits.MaxZigzagRounds))
-        {
-            error("rounds", $"rounds must be between 1 and {limits.MaxZigzagRounds}, got {rounds}.");
-            valid = false;
-        }
+            Refuse("rounds", $"rounds must be between 1 and {limits.MaxZigzagRounds}, got {rounds}.");
         if (!valid) return null;
         return settings.Kind switch
         {

@@ -10,8 +10,10 @@ namespace TeEFusion.Service.Models;
 /// <summary>
 /// Owns the served models (<see cref="ModelCatalog"/> decides which): loads them one after another in the background when
 /// the host starts (readiness fails while they load), each with the pipeline its folder is made for, and disposes them on
-/// shutdown. A model that fails to load keeps the process up with its state Failed and the reason in its error; the others
-/// serve. After loading, only the device worker runs the pipelines; promotions add or swap models through it.
+/// shutdown. Models whose tokenizers, text encoders or VAE are the same files (by content) share one loaded copy through
+/// one <see cref="SD3ComponentPool"/> (<see cref="SharedComponents"/>), so a student and its teacher cost one set of encoders and one VAE. A model that fails to load
+/// keeps the process up with its state Failed and the reason in its error; the others serve. After loading, only the
+/// device worker runs the pipelines; promotions add or swap models through it.
 /// </summary>
 public sealed class ModelHost : IHostedService, IDisposable
 {
@@ -24,6 +26,7 @@ public sealed class ModelHost : IHostedService, IDisposable
     private readonly string? _configurationError;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly SD3ComponentPool _components = new();
     private IReadOnlyList<ServedModel> _models;
     private bool _disposed;
 
@@ -64,6 +67,9 @@ public sealed class ModelHost : IHostedService, IDisposable
     /// <summary>Why the configuration or a model failed; null otherwise.</summary>
     public string? Error => _configurationError ?? NullIfEmpty(string.Join(" ", Models.Select(m => m.Error).OfType<string>()));
 
+    /// <summary>The loaded parts the models share (tokenizers, text encoders, VAE), with their sizes and how many models hold each.</summary>
+    public IReadOnlyList<PooledComponent> SharedComponents => _components.Parts;
+
     /// <summary>Completes when every model's load has ended, however it ended.</summary>
     public Task WhenLoaded => _loaded.Task;
 
@@ -75,6 +81,7 @@ public sealed class ModelHost : IHostedService, IDisposable
         NegativePromptCacheSize = _model.NegativePromptCacheSize,
         ModelId = modelId,
         ModelVersion = modelVersion,
+        ComponentPool = _components,
     };
 
     /// <summary>
@@ -126,6 +133,7 @@ public sealed class ModelHost : IHostedService, IDisposable
             current?.Dispose();
             previous?.Dispose();
         }
+        _components.Dispose();
     }
 
     private void LoadAll()

@@ -9,8 +9,10 @@ public static class AppSettingsKeys
 
     /// <summary>
     /// True when every segment names a property (case-insensitively, as configuration binds) or, under an array, is an
-    /// index (so Auth:ApiKeys:0 exists while appsettings.json's list is empty).
+    /// index (so Auth:ApiKeys:0 and Model:Serve:0:Path exist while appsettings.json's lists are empty).
     /// </summary>
+    private static readonly JsonObject AnyKeys = new();
+
     public static bool Exists(string key)
     {
         JsonNode? node = Settings.Value;
@@ -19,10 +21,13 @@ public static class AppSettingsKeys
             node = node switch
             {
                 JsonObject o => o.FirstOrDefault(p => string.Equals(p.Key, segment, StringComparison.OrdinalIgnoreCase)).Value,
-                JsonArray when int.TryParse(segment, out _) => JsonValue.Create(""),
+                // An element of a list appsettings.json leaves empty (Model:Serve, Auth:ApiKeys) may be a value or hold keys.
+                JsonArray { Count: 0 } when int.TryParse(segment, out _) => AnyKeys,
+                JsonArray array when int.TryParse(segment, out _) => array[0] ?? JsonValue.Create(""),
                 _ => null,
             };
             if (node is null) return false;
+            if (ReferenceEquals(node, AnyKeys)) return true;
         }
         return true;
     }
