@@ -21,7 +21,10 @@ internal static class GenerateCommand
         };
         var width = new Option<int?>("--width") { Description = "Width in pixels, a multiple of 16 (default: the model's native size)." };
         var height = new Option<int?>("--height") { Description = "Height in pixels, a multiple of 16 (default: the model's native size)." };
-        var sampler = new Option<string>("--sampler") { Description = $"One of {string.Join(", ", SamplerSettings.Names)}.", DefaultValueFactory = _ => "student" };
+        var sampler = new Option<string?>("--sampler")
+        {
+            Description = $"One of {string.Join(", ", SamplerSettings.Names)} (default: student for a TeEFusion student folder, euler-cfg for a plain SD3 one).",
+        };
         sampler.AcceptOnlyFromAmong([.. SamplerSettings.Names]);
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "float32, bfloat16 or float16.", DefaultValueFactory = _ => "float32" };
@@ -34,21 +37,25 @@ internal static class GenerateCommand
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Arguments(
             result.GetValue(model), result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
-            result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler)!, result.GetValue(device)!,
+            result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler), result.GetValue(device)!,
             result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!), Console.Out, Console.Error, cancellation)));
         return command;
     }
 
     /// <summary>The parsed options of one invocation; a null model means the bundled one.</summary>
     internal sealed record Arguments(string? Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
-        int? Width, int? Height, string Sampler, string Device, string DType, string? ModelId, FileInfo Output);
+        int? Width, int? Height, string? Sampler, string Device, string DType, string? ModelId, FileInfo Output);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
     internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation) => CommandErrors.Guard(stderr, () =>
     {
-        var settings = SamplerSettings.Parse(args.Sampler);
         var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
         var folder = ModelArgument.Resolve(args.Model, stderr);
+        var isStudent = FolderPipeline.IsStudent(folder);
+        var settings = args.Sampler is { } name ? SamplerSettings.Parse(name) : new SamplerSettings(isStudent ? SamplerKind.Student : SamplerKind.EulerCfg);
+        if (settings.Kind == SamplerKind.Student && !isStudent)
+            throw new ArgumentException($"{folder} is a plain SD3 folder (transformer/config.json has txt_align_guidance = false): its fused " +
+                                        "guidance term was never trained, so it runs euler-cfg, z-sampling or w2sd, not the student sampler.");
         stderr.WriteLine($"loading {folder} on {options.Compute} ...");
         using SD3Pipeline pipeline = settings.Kind == SamplerKind.Student
             ? StudentPipeline.Load(folder, options)
