@@ -112,7 +112,8 @@ public sealed class DistillationRun(string id, DistillationPlan plan, Distillati
             return new DistillationRunResponse(Id, _state, _iteration, settings.Iterations, _losses.ToArray(), _evaluations.ToArray(), eta,
                 _iterationSeconds * 1000, _slowestIterationSeconds * 1000, _error, CreatedAt,
                 _startedAt, _finishedAt, settings.Teacher.Name, settings.Steps, settings.GuidanceMin, settings.GuidanceMax,
-                settings.LearningRate, settings.BatchSize, settings.CheckpointInterval, settings.Seed, Plan.Prompts.Count, Plan.EvalPrompts.Count);
+                settings.LearningRate, settings.BatchSize, settings.CheckpointInterval, settings.Seed, Plan.Prompts.Count, Plan.EvalPrompts.Count,
+                Plan.Models.TeacherModel, Plan.Models.StudentModel);
         }
     }
 

@@ -26,7 +26,9 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="Seed">The run's seed.</param>
 /// <param name="PromptCount">Training prompts.</param>
 /// <param name="EvalPromptCount">Held-out prompts.</param>
+/// <param name="TeacherModel">The served model it learns from.</param>
+/// <param name="StudentModel">The id promotion serves its student under.</param>
 public sealed record DistillationRunResponse(string Id, DistillationRunState State, int Iteration, int Iterations, double[] Losses,
     DistillationEvalPoint[] EvalHistory, double? EtaSeconds, double IterationMs, double SlowestIterationMs, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     string Sampler, int Steps, double GMin, double GMax, double Lr, int BatchSize, int CheckpointInterval, long Seed, int PromptCount,
-    int EvalPromptCount);
+    int EvalPromptCount, string TeacherModel, string StudentModel);
