@@ -70,16 +70,17 @@ public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixtur
         var clientDeadline = new Order(TestSpecs.StudentModel, Student, "a late bus", 9, Steps: 4, Guidance: 2)
             .NewJob(deadline: time.Now.AddMinutes(1), fromClient: true);
         var (student, teacher) = (keepStudent.NewJob(), keepTeacher.NewJob());
+        Job[] all = [student, teacher, canceled, timedOut, clientDeadline];
         using (var engine = Engine(time))
         {
-            foreach (var job in new[] { student, teacher, canceled, timedOut, clientDeadline }) engine.Admit(job);
-            for (var i = 0; i < 3; i++) Advance(engine, [student, teacher]);   // every group has stepped once
+            foreach (var job in all) engine.Admit(job);
+            for (var i = 0; i < 3; i++) engine.StepNext();
+            Assert.All(all, j => Assert.Equal(1, j.Snapshot(time.Now).Step));   // each group has stepped once: all are mid-run
             Assert.Equal(JobState.Running, canceled.RequestCancel("user asked", time.Now));
             time.Now += TimeSpan.FromMinutes(2);
-            Advance(engine, [student, teacher]);
+            engine.StepNext();
             Assert.Equal(2, engine.ActiveJobs);
-            for (var i = 0; i < 100 && engine.ActiveJobs > 0; i++) engine.StepNext();
-            Assert.Equal(0, engine.ActiveJobs);
+            RunToEnd(engine);
         }
 
         Assert.Equal((JobState.Canceled, JobErrorCode.Canceled), Outcome(canceled));
@@ -123,9 +124,15 @@ public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixtur
         using var engine = Engine(TimeProvider.System);
         var alone = order.NewJob();
         engine.Admit(alone);
-        for (var i = 0; i < 100 && engine.ActiveJobs > 0; i++) engine.StepNext();
+        RunToEnd(engine);
         Assert.Equal(JobState.Succeeded, alone.State);
         Assert.True(alone.Images[0].SequenceEqual(mixed.Images[0]), $"{order} gave other bytes in the mixed load than alone");
+    }
+
+    private static void RunToEnd(BatchEngine engine)
+    {
+        for (var i = 0; i < 100 && engine.ActiveJobs > 0; i++) engine.StepNext();
+        Assert.Equal(0, engine.ActiveJobs);
     }
 
     private BatchEngine Engine(TimeProvider time) => new(fixture.Models, Width, padToMaxBatchSize: true, ResiliencePipeline.Empty, new DeviceFaultHook(),
