@@ -49,7 +49,8 @@ public sealed class BatchEngine(
 
     // The PNG's batching chunk: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
     private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
-    private int _turn;
+    // Orders admissions and steps, for JobRun.WaitingSince.
+    private long _ticks;
 
     public int ActiveJobs => _runs.Count;
 
@@ -88,7 +89,10 @@ public sealed class BatchEngine(
             var prompts = pipeline.EncodePrompts(prepared);
             var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
-            _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList()));
+            _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
+            {
+                WaitingSince = _ticks++,
+            });
             logger.LogInformation("Job {JobId} started on {ModelId} ({Sampler}): {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id,
                 spec.Model, spec.Request.Sampler.Name, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps);
         }
@@ -98,13 +102,16 @@ public sealed class BatchEngine(
         }
     }
 
-    /// <summary>Ends canceled and overdue jobs, then advances the next group (round robin) by one step.</summary>
+    /// <summary>Ends canceled and overdue jobs, then advances the group that has waited longest by one step.</summary>
     public void StepNext()
     {
         DropEnded();
         if (_runs.Count == 0) return;
-        var groups = _runs.Select(r => r.Group).Distinct().ToList();
-        var key = groups[_turn++ % groups.Count];
+        // Groups take turns in the order they have waited (since their last step, or since admission for a new group),
+        // so that, however groups come and go, none steps twice while another waits. An index turning over the list of
+        // groups does not: when a group ends, the groups behind it move up and one of them can be skipped.
+        var key = _runs.GroupBy(r => r.Group).MinBy(g => g.Min(r => r.WaitingSince))!.Key;
+        var tick = _ticks++;
         var group = _runs.Where(r => r.Group == key).ToList();
         var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
 
@@ -121,6 +128,7 @@ public sealed class BatchEngine(
                 continue;
             }
             run.Step++;
+            run.WaitingSince = tick;
             run.Job.ReportProgress(run.Step, now);
             if (run.Done) Retire(run);
         }

@@ -56,6 +56,9 @@ internal sealed class JobRun : IDisposable
 
     public bool Done => Step >= Schedule.NumSteps;
 
+    /// <summary>The engine tick of the job's last step, or of its admission before its first: its group's turn comes by the oldest.</summary>
+    public long WaitingSince { get; set; }
+
     /// <summary>The jobs this one can share a step with.</summary>
     public StepGroup Group => new(Pipeline, Job.Spec.Request.Sampler, Job.Spec.Request.Width, Job.Spec.Request.Height);
 

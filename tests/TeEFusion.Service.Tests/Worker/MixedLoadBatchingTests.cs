@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Tests.Jobs;
+using TeEFusion.Service.Worker;
+
+namespace TeEFusion.Service.Tests.Worker;
+
+/// <summary>
+/// Student jobs on the student model and euler-cfg, z-sampling and w2sd jobs on the plain SD3 model, all in one padded
+/// engine at once: every image is the one its job gives alone, cancels and deadlines end only their own job, and the
+/// groups take turns.
+/// </summary>
+[Collection("Sequential")]
+public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private const int Width = 8;
+    private static int _ids;
+
+    private static readonly SamplerSettings Student = new(SamplerKind.Student);
+    private static readonly SamplerSettings EulerCfg = new(SamplerKind.EulerCfg);
+    private static readonly SamplerSettings ZSampling = new(SamplerKind.ZSampling);
+    private static readonly SamplerSettings W2sd = new(SamplerKind.W2sd);
+
+    [Fact]
+    public void EveryImageOfAStaggeredMixedLoadIsItsRunAloneImageAndGroupsTakeTurns()
+    {
+        // (steps run before the job is admitted, the job)
+        var arrivals = new (int After, Order Order)[]
+        {
+            (0, new(TestSpecs.StudentModel, Student, "a red fox", 11, Steps: 4, Guidance: 4)),
+            (0, new(EngineFixture.TeacherModel, EulerCfg, "a blue bird", 21, Steps: 3, Guidance: 4.5, Negative: "blurry")),
+            (1, new(EngineFixture.TeacherModel, ZSampling, "a green tree", 31, Steps: 2, Guidance: 6)),
+            (3, new(TestSpecs.StudentModel, Student, "a quiet harbour", 12, Steps: 3, Guidance: 7, Negative: "dark")),
+            (3, new(EngineFixture.TeacherModel, EulerCfg, "a yellow kite", 22, Steps: 4, Guidance: 2)),
+            (3, new(EngineFixture.TeacherModel, W2sd, "a stone bridge", 41, Steps: 3, Guidance: 5, Negative: "fog")),
+        };
+        var jobs = arrivals.ToDictionary(a => a.Order, a => a.Order.NewJob());
+        var advanced = new List<Job[]>();
+        using (var engine = Engine(TimeProvider.System))
+        {
+            for (var step = 0; step <= arrivals.Max(a => a.After) || engine.ActiveJobs > 0; step++)
+            {
+                foreach (var (_, order) in arrivals.Where(a => a.After == step)) engine.Admit(jobs[order]);
+                advanced.Add(Advance(engine, jobs.Values));
+                Assert.True(step < 100, "the engine did not finish the load");
+            }
+        }
+
+        Assert.All(jobs.Values, j => Assert.Equal(JobState.Succeeded, j.State));
+        foreach (var (order, job) in jobs) AssertAsAlone(order, job);
+        var groups = jobs.ToDictionary(j => j.Value, j => j.Key.Group);
+        Assert.All(advanced, step => Assert.Single(step.Select(j => groups[j]).Distinct()));
+        // Jobs of one model and sampler shared steps: CFG rows with their own guidance and negative prompts, student rows with theirs.
+        Assert.Contains(advanced, step => step.Length == 2 && step.All(j => j.Spec.Request.Sampler == EulerCfg));
+        Assert.Contains(advanced, step => step.Length == 2 && step.All(j => j.Spec.Request.Sampler == Student));
+        AssertTurnsTaken(advanced.Select(step => groups[step[0]]).ToList());
+    }
+
+    [Fact]
+    public void CancelAndDeadlinesEndOnlyTheirOwnJobsInAMixedLoad()
+    {
+        var time = new ManualTime();
+        var keepStudent = new Order(TestSpecs.StudentModel, Student, "a lighthouse", 5, Steps: 4, Guidance: 3);
+        var keepTeacher = new Order(EngineFixture.TeacherModel, EulerCfg, "a windmill", 6, Steps: 4, Guidance: 4, Negative: "rain");
+        var canceled = new Order(EngineFixture.TeacherModel, ZSampling, "a storm", 7, Steps: 4, Guidance: 5).NewJob();
+        var timedOut = new Order(EngineFixture.TeacherModel, EulerCfg, "a late train", 8, Steps: 4, Guidance: 6)
+            .NewJob(deadline: time.Now.AddMinutes(1));
+        var clientDeadline = new Order(TestSpecs.StudentModel, Student, "a late bus", 9, Steps: 4, Guidance: 2)
+            .NewJob(deadline: time.Now.AddMinutes(1), fromClient: true);
+        var (student, teacher) = (keepStudent.NewJob(), keepTeacher.NewJob());
+        Job[] all = [student, teacher, canceled, timedOut, clientDeadline];
+        using (var engine = Engine(time))
+        {
+            foreach (var job in all) engine.Admit(job);
+            for (var i = 0; i < 3; i++) engine.StepNext();
+            Assert.All(all, j => Assert.Equal(1, j.Snapshot(time.Now).Step));   // each group has stepped once: all are mid-run
+            Assert.Equal(JobState.Running, canceled.RequestCancel("user asked", time.Now));
+            time.Now += TimeSpan.FromMinutes(2);
+            engine.StepNext();
+            Assert.Equal(2, engine.ActiveJobs);
+            RunToEnd(engine);
+        }
+
+        Assert.Equal((JobState.Canceled, JobErrorCode.Canceled), Outcome(canceled));
+        Assert.Equal("user asked", canceled.Snapshot(time.Now).Error);
+        Assert.Equal((JobState.Failed, JobErrorCode.Timeout), Outcome(timedOut));
+        Assert.Equal((JobState.Canceled, JobErrorCode.Canceled), Outcome(clientDeadline));
+        Assert.All(new[] { canceled, timedOut, clientDeadline }, j => Assert.Empty(j.Images));
+        AssertAsAlone(keepStudent, student);
+        AssertAsAlone(keepTeacher, teacher);
+
+        (JobState, JobErrorCode?) Outcome(Job job) => (job.State, job.Snapshot(time.Now).ErrorCode);
+    }
+
+    // Between two consecutive steps of one group, each other group steps at most once: no model's jobs wait more than one
+    // step of any other group.
+    private static void AssertTurnsTaken(IReadOnlyList<string> stepped)
+    {
+        for (var i = 0; i < stepped.Count; i++)
+        {
+            var next = stepped.Skip(i + 1).ToList().IndexOf(stepped[i]);
+            if (next < 0) continue;
+            foreach (var other in stepped.Skip(i + 1).Take(next).GroupBy(g => g))
+            {
+                Assert.True(other.Count() <= 1,
+                    $"{other.Key} stepped {other.Count()} times while {stepped[i]} waited (steps {i}..{i + next + 1}: {string.Join(", ", stepped)})");
+            }
+        }
+    }
+
+    // One StepNext; the jobs whose progress moved (one group's).
+    private static Job[] Advance(BatchEngine engine, IEnumerable<Job> jobs)
+    {
+        var before = jobs.ToDictionary(j => j, j => j.Snapshot(DateTimeOffset.UtcNow).Step);
+        engine.StepNext();
+        return before.Where(b => b.Key.Snapshot(DateTimeOffset.UtcNow).Step > b.Value).Select(b => b.Key).ToArray();
+    }
+
+    // The job's image equals the one it gives alone in an engine of the same width as the mixed runs.
+    private void AssertAsAlone(Order order, Job mixed)
+    {
+        using var engine = Engine(TimeProvider.System);
+        var alone = order.NewJob();
+        engine.Admit(alone);
+        RunToEnd(engine);
+        Assert.Equal(JobState.Succeeded, alone.State);
+        Assert.True(alone.Images[0].SequenceEqual(mixed.Images[0]), $"{order} gave other bytes in the mixed load than alone");
+    }
+
+    private static void RunToEnd(BatchEngine engine)
+    {
+        for (var i = 0; i < 100 && engine.ActiveJobs > 0; i++) engine.StepNext();
+        Assert.Equal(0, engine.ActiveJobs);
+    }
+
+    private BatchEngine Engine(TimeProvider time) => new(fixture.Models, Width, padToMaxBatchSize: true, ResiliencePipeline.Empty, new DeviceFaultHook(),
+        new WorkerInstruments(fixture.Telemetry), time, NullLogger.Instance);
+
+    /// <summary>One job's request: which model and sampler run it, and everything its image depends on.</summary>
+    private sealed record Order(string Model, SamplerSettings Sampler, string Prompt, long Seed, int Steps, double Guidance, string Negative = "")
+    {
+        public string Group => $"{Model}/{Sampler.Name}";
+
+        public Job NewJob(DateTimeOffset? deadline = null, bool fromClient = false) =>
+            new($"mixed{Interlocked.Increment(ref _ids)}", TestSpecs.Of(Prompt, Negative, 1, Seed, Steps, Guidance, 32, 32, Sampler, Model),
+                DateTimeOffset.UtcNow, Model, "v") { Deadline = deadline, DeadlineFromClient = fromClient };
+    }
+}
