@@ -107,7 +107,8 @@ public sealed partial class ReadmeCommandsTests
         var (method, url, body) = (request.Method, request.Url, request.Body);
         var problems = request.UnknownOptions.Select(o => $"curl option '{o}' has no check").ToList();
         if (!url.StartsWith(BaseAddress + "/", StringComparison.Ordinal)) return [.. problems, $"'{url}' is not under {BaseAddress}, where `dotnet run` serves"];
-        var endpoint = routes.Match(method, url[BaseAddress.Length..]);
+        // The query (e.g. restore's ?model=) is no part of the route.
+        var endpoint = routes.Match(method, url[BaseAddress.Length..].Split('?')[0]);
         if (endpoint is null) return [.. problems, $"the service has no {method} route for {url}"];
         endpoints[command] = endpoint;
 

@@ -10,8 +10,9 @@ namespace TeEFusion.Service.Tests.Docs;
 
 /// <summary>
 /// The requests of the README and of docs/ run, page by page in reading order, against the real service on a tiny
-/// model: the first image, the job flow (JOB_ID replaced by the id the page's job creation returned), and the
-/// distillation body through the service's own validator.
+/// model served under the ids the docs name (<see cref="DocumentedModels"/>): the first image, the job flow (JOB_ID
+/// replaced by the id the page's job creation returned), the requests naming a model or sampler, and every distillation
+/// body through the service's own validator.
 /// </summary>
 [Collection("Sequential")]
 public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixture<TinyModelFolder>
@@ -22,7 +23,7 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
     [Fact]
     public async Task The_docs_image_and_job_requests_succeed_in_order()
     {
-        await using var factory = new ServiceFactory(model.Path);
+        await using var factory = DocumentedModels.Service(model);
         Assert.Equal(Models.ModelHostState.Ready, await factory.WaitForModelAsync());
         var client = factory.CreateClient();
         client.Timeout = RequestTimeout;
@@ -61,16 +62,19 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_docs_distillation_request_passes_the_service_s_validation()
+    public async Task The_docs_distillation_requests_pass_the_service_s_validation()
     {
-        var body = DocumentationPages.Commands.Where(c => c.Command.Program == "curl").Select(c => CurlRequest.Parse(c.Command))
-            .Single(r => r.Method == "POST" && r.Url == ReadmeCommandsTests.BaseAddress + "/admin/distillations").Body!;
-        await using var factory = new ServiceFactory(model.Path);
+        var bodies = DocumentationPages.Commands.Where(c => c.Command.Program == "curl").Select(c => CurlRequest.Parse(c.Command))
+            .Where(r => r.Method == "POST" && r.Url == ReadmeCommandsTests.BaseAddress + "/admin/distillations").Select(r => r.Body!).ToList();
+        await using var factory = DocumentedModels.Service(model);
         factory.CreateClient();
-        var request = JsonSerializer.Deserialize<DistillationRequest>(body, ServiceRoutes.StrictJson)!;
+        var validator = factory.Services.GetRequiredService<DistillationRequestValidator>();
 
-        var plan = factory.Services.GetRequiredService<DistillationRequestValidator>().Validate(request, out var errors);
-
-        Assert.True(plan is not null && errors.Count == 0, string.Join("; ", errors.SelectMany(e => e.Value)));
+        Assert.True(bodies.Count >= 2, $"only {bodies.Count} distillation requests found in the docs");
+        foreach (var body in bodies)
+        {
+            var plan = validator.Validate(JsonSerializer.Deserialize<DistillationRequest>(body, ServiceRoutes.StrictJson)!, out var errors);
+            Assert.True(plan is not null && errors.Count == 0, $"{body}: {string.Join("; ", errors.SelectMany(e => e.Value))}");
+        }
     }
 }
