@@ -40,6 +40,8 @@ public static class StudentModelFolder
         Copy(studentTransformer, Path.Combine(partial, DistillationCheckpoint.TransformerFolder));
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         Directory.Move(partial, target);
+        // The copy kept the teacher's times; the index's time is when this folder was made (what /v1/models calls `created`).
+        File.SetLastWriteTimeUtc(Path.Combine(target, IO.ModelFolder.IndexFileName), DateTime.UtcNow);
         return target;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Jobs;
 
 namespace TeEFusion.Service.Contracts;
@@ -62,13 +63,45 @@ public sealed record JobInput(
     [property: JsonPropertyName("size")] string Size,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("steps")] int Steps,
-    [property: JsonPropertyName("guidance_scale")] double GuidanceScale)
+    [property: JsonPropertyName("guidance_scale")] double GuidanceScale,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("sampler")] string Sampler)
 {
+    /// <summary>z-sampling's γ2; absent for other samplers.</summary>
+    [JsonPropertyName("inversion_guidance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? InversionGuidance { get; init; }
+
+    /// <summary>z-sampling's λ; absent for other samplers and for the default (every step but the last).</summary>
+    [JsonPropertyName("lambda_step"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LambdaStep { get; init; }
+
+    /// <summary>z-sampling's rounds; absent for other samplers.</summary>
+    [JsonPropertyName("rounds"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Rounds { get; init; }
+
+    /// <summary>w2sd's strong guidance; absent for other samplers and when it is the request's guidance_scale.</summary>
+    [JsonPropertyName("strong_guidance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? StrongGuidance { get; init; }
+
+    /// <summary>w2sd's weak guidance; absent for other samplers.</summary>
+    [JsonPropertyName("weak_guidance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? WeakGuidance { get; init; }
+
     /// <summary>The resolved request as the API spells it.</summary>
     public static JobInput Of(JobSpec spec)
     {
         var r = spec.Request;
-        return new JobInput(r.Prompt, r.NegativePrompt, spec.ImageCount, $"{r.Width}x{r.Height}", r.Seed, r.Steps, r.Guidance);
+        var s = r.Sampler;
+        var zigzag = s.Kind == SamplerKind.ZSampling;
+        var pair = s.Kind == SamplerKind.W2sd ? s.ResolvedW2sdPair : null;
+        return new JobInput(r.Prompt, r.NegativePrompt, spec.ImageCount, $"{r.Width}x{r.Height}", r.Seed, r.Steps, r.Guidance, spec.Model, s.Name)
+        {
+            InversionGuidance = zigzag ? s.InversionGuidance : null,
+            LambdaStep = zigzag ? s.LambdaStep : null,
+            Rounds = zigzag ? s.Rounds : null,
+            StrongGuidance = pair?.Strong.Guidance,
+            WeakGuidance = pair?.Weak.Guidance,
+        };
     }
 }
 

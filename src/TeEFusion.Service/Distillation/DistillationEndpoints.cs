@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using TeEFusion.Core.Distillation;
+using TeEFusion.Service.Endpoints;
 using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Distillation;
@@ -28,17 +29,17 @@ public static class DistillationEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> Promote(string id, DistillationRuns runs, DistillationPromoter promoter,
+    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Promote(string id, DistillationRuns runs, DistillationPromoter promoter,
         CancellationToken cancellation)
     {
         if (runs.Get(id) is not { } run) return NotFound(id);
         if (run.Snapshot().State != DistillationRunState.Succeeded)
             return TypedResults.Problem($"Run {id} has not succeeded; only a finished run's student can be served.",
                 statusCode: StatusCodes.Status409Conflict, title: "The run has no final student");
-        return await promoter.PromoteAsync(run, cancellation) is { } served ? TypedResults.Ok(served.Info) : SwapBusy();
+        return await promoter.PromoteAsync(run, cancellation) is { } served ? TypedResults.Ok(ModelEntry.From(served.Info)) : SwapBusy();
     }
 
-    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> Restore(ModelHost host, DistillationPromoter promoter,
+    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Restore(ModelHost host, DistillationPromoter promoter,
         CancellationToken cancellation, string? model = null)
     {
         if (host.Find(model) is not { } served)
@@ -47,7 +48,7 @@ public static class DistillationEndpoints
         if (served.Previous is null)
             return TypedResults.Problem($"No earlier version of '{served.Id}' is kept; nothing was promoted over it yet.",
                 statusCode: StatusCodes.Status409Conflict, title: "Nothing to restore");
-        return await promoter.RestoreAsync(served, cancellation) is { } restored ? TypedResults.Ok(restored.Info) : SwapBusy();
+        return await promoter.RestoreAsync(served, cancellation) is { } restored ? TypedResults.Ok(ModelEntry.From(restored.Info)) : SwapBusy();
     }
 
     private static ProblemHttpResult SwapBusy() =>

@@ -13,7 +13,7 @@ namespace TeEFusion.Service.Models;
 /// <param name="CreatedAt">When the folder was written (model_index.json's time); null without a folder.</param>
 /// <param name="LoadedAt">When loading finished; null until then.</param>
 public sealed record ModelInfo(string Id, string OwnedBy, string? Version, string Family, ModelKind? Kind, IReadOnlyList<string> Samplers,
-    ModelDefaults? Defaults, string DType, string Device, DateTimeOffset? CreatedAt, DateTimeOffset? LoadedAt)
+    ModelDefaults? Defaults, [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType, string Device, DateTimeOffset? CreatedAt, DateTimeOffset? LoadedAt)
 {
     public const string Sd3Family = "sd3";
 }

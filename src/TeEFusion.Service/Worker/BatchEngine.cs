@@ -107,10 +107,7 @@ public sealed class BatchEngine(
     {
         DropEnded();
         if (_runs.Count == 0) return;
-        // Groups take turns in the order they have waited (since their last step, or since admission for a new group),
-        // so that, however groups come and go, none steps twice while another waits. An index turning over the list of
-        // groups does not: when a group ends, the groups behind it move up and one of them can be skipped.
-        var key = _runs.GroupBy(r => r.Group).MinBy(g => g.Min(r => r.WaitingSince))!.Key;
+        var key = StepTurns.Next(_runs.Select(r => (r.Group, r.WaitingSince)));
         var tick = _ticks++;
         var group = _runs.Where(r => r.Group == key).ToList();
         var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
