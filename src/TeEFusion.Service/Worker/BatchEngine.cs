@@ -49,8 +49,9 @@ public sealed class BatchEngine(
 
     // The PNG's batching chunk: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
     private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
-    // Orders admissions and steps, for JobRun.WaitingSince.
+    // Orders admissions and steps, for JobRun.WaitingSince; and the work each group got (see DeviceShares).
     private long _ticks;
+    private readonly DeviceShares<StepGroup> _shares = new();
 
     public int ActiveJobs => _runs.Count;
 
@@ -102,12 +103,15 @@ public sealed class BatchEngine(
         }
     }
 
-    /// <summary>Ends canceled and overdue jobs, then advances the group that has waited longest by one step.</summary>
+    /// <summary>The work (model passes × latent pixels) each running group has had, for fairness checks.</summary>
+    internal IReadOnlyDictionary<StepGroup, long> GroupWork => _shares.Work;
+
+    /// <summary>Ends canceled and overdue jobs, then advances the least-served group (see <see cref="DeviceShares{TGroup}"/>) by one step.</summary>
     public void StepNext()
     {
         DropEnded();
         if (_runs.Count == 0) return;
-        var key = StepTurns.Next(_runs.Select(r => (r.Group, r.WaitingSince)));
+        var key = _shares.Next(_runs.Select(r => (r.Group, r.WaitingSince)).ToList());
         var tick = _ticks++;
         var group = _runs.Where(r => r.Group == key).ToList();
         var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
@@ -203,7 +207,10 @@ public sealed class BatchEngine(
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
             rows.Select(r => r.Run.Step).ToArray(),
             conditioning) { FixedWidth = padToMaxBatchSize };
-        var next = group.Pipeline.CreateSampler(group.Sampler).Step(input).Latents;           // (B, C, h, w)
+        var result = group.Pipeline.CreateSampler(group.Sampler).Step(input);
+        var next = result.Latents;                                                             // (B, C, h, w)
+        // Padding rows are work the device does too.
+        _shares.Charge(group, result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3]);
         for (var i = 0; i < real.Count; i++)
             real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
         instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);

@@ -1,0 +1,95 @@
+using TeEFusion.Service.Worker;
+
+namespace TeEFusion.Service.Tests.Worker;
+
+/// <summary>How groups share the device by work, as groups come and go.</summary>
+public sealed class DeviceSharesTests
+{
+    [Fact]
+    public void The_least_served_group_goes_next_and_equal_work_goes_to_the_longest_waiting()
+    {
+        var shares = new DeviceShares<string>();
+        Assert.Equal("b", shares.Next([("a", 5L), ("b", 2L), ("a", 3L), ("c", 4L)]));
+        shares.Charge("b", 10);
+        Assert.Equal("a", shares.Next([("a", 5L), ("b", 6L), ("a", 3L), ("c", 4L)]));
+    }
+
+    [Fact]
+    public void Nothing_running_is_an_error()
+    {
+        Assert.Throws<ArgumentException>(() => new DeviceShares<string>().Next([]));
+    }
+
+    [Fact]
+    public void A_student_step_costing_half_a_cfg_step_steps_twice_as_often_and_no_group_lags_by_more_than_one_step()
+    {
+        var cost = new Dictionary<string, long> { ["student"] = 1, ["cfg"] = 2, ["z-sampling"] = 6 };
+        var order = Simulate(cost, new Dictionary<string, (long Joins, int Steps)>
+        {
+            ["student"] = (0, 12), ["cfg"] = (0, 6), ["z-sampling"] = (0, 2),
+        }, out var maxLag);
+
+        // When the CFG group starts its 6th step (10 units done), the student group has done about twice its 5 steps.
+        var cfgDone = order.Select((g, i) => (g, i)).Where(x => x.g == "cfg").ElementAt(5).i;
+        Assert.InRange(order.Take(cfgDone).Count(g => g == "student"), 10, 12);
+        Assert.True(maxLag <= cost.Values.Max(), $"a group lagged by {maxLag}");
+    }
+
+    [Fact]
+    public void A_group_that_joins_late_starts_level_with_the_others_instead_of_taking_the_device_until_it_caught_up()
+    {
+        var cost = new Dictionary<string, long> { ["a"] = 1, ["b"] = 1, ["late"] = 1 };
+        var order = Simulate(cost, new Dictionary<string, (long Joins, int Steps)>
+        {
+            ["a"] = (0, 10), ["b"] = (0, 10), ["late"] = (10, 4),
+        }, out _);
+
+        // Once "late" has joined, no group steps twice while another waits.
+        var joined = order.IndexOf("late");
+        var after = order.Skip(joined).Take(9).ToList();
+        Assert.Equal(3, after.Count(g => g == "late"));
+        Assert.Equal(3, after.Count(g => g == "a"));
+        Assert.Equal(3, after.Count(g => g == "b"));
+    }
+
+    [Fact]
+    public void A_group_that_ends_makes_no_other_group_skip_its_turn()
+    {
+        var cost = new Dictionary<string, long> { ["a"] = 1, ["b"] = 1, ["c"] = 1 };
+        var order = Simulate(cost, new Dictionary<string, (long Joins, int Steps)> { ["a"] = (0, 3), ["b"] = (0, 1), ["c"] = (0, 3) }, out _);
+
+        Assert.Equal(["a", "b", "c", "a", "c", "a", "c"], order);
+    }
+
+    // Steps groups (each step costs cost[group]) from tick 0 until every group has done its steps; returns the order and the
+    // largest gap, before any step, between the most and least served active groups.
+    private static List<string> Simulate(IReadOnlyDictionary<string, long> cost, IReadOnlyDictionary<string, (long Joins, int Steps)> plan,
+        out long maxLag)
+    {
+        var shares = new DeviceShares<string>();
+        var left = new Dictionary<string, int>();
+        var waiting = new Dictionary<string, long>();
+        var order = new List<string>();
+        maxLag = 0;
+        for (long tick = 0; left.Count > 0 || plan.Values.Any(p => p.Joins >= tick); tick++)
+        {
+            foreach (var (group, (joins, steps)) in plan.Where(p => p.Value.Joins == tick))
+            {
+                left[group] = steps;
+                waiting[group] = tick;
+            }
+            if (left.Count == 0) continue;
+            var next = shares.Next(waiting.Select(w => (w.Key, w.Value)).ToList());
+            maxLag = Math.Max(maxLag, shares.Work.Values.Max() - shares.Work.Values.Min());
+            order.Add(next);
+            shares.Charge(next, cost[next]);
+            waiting[next] = tick;
+            if (--left[next] == 0)
+            {
+                left.Remove(next);
+                waiting.Remove(next);
+            }
+        }
+        return order;
+    }
+}
