@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TeEFusion.Core.Distillation;
 using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Tooling.Benchmarks;
@@ -31,7 +32,10 @@ public static class DistillLatencyBench
         try
         {
             var model = Path.Combine(folder, "model");
+            // The served student carries its plain teacher (teacher/), as the bundled model does: runs distil from it.
             RandomModelWriter.Write(model, RandomModelPresets.Parse(settings.Preset), settings.Seed);
+            RandomModelWriter.Write(Path.Combine(model, StudentModelFolder.TeacherFolder), RandomModelPresets.Parse(settings.Preset), settings.Seed,
+                plain: true);
             var configuration = new Dictionary<string, string>
             {
                 ["Model:Path"] = model,

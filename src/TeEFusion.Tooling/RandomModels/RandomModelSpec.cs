@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using TeEFusion.Core.MMDiT;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Core.TextEncoders;
@@ -58,8 +60,8 @@ public sealed record RandomModelSpec(
     public static RandomModelSpec For(RandomModelPreset preset) => preset switch
     {
         RandomModelPreset.Tiny => Tiny(new TransformerVariant()),
-        RandomModelPreset.TinySd3 => Tiny(new TransformerVariant(TxtAlignGuidance: false)),
-        RandomModelPreset.TinySd35 => Tiny(new TransformerVariant(TxtAlignGuidance: false, DualAttentionLayers: [0], QkNorm: "rms_norm")),
+        RandomModelPreset.TinySd3 => Tiny(new TransformerVariant()).AsPlain(),
+        RandomModelPreset.TinySd35 => Tiny(new TransformerVariant(DualAttentionLayers: [0], QkNorm: "rms_norm")).AsPlain(),
         RandomModelPreset.Small => Build(layers: 12, heads: 6, headDim: 64, joint: 512, posMax: 64,
             clipL: ClipConfig(256, 1024, 4, 4, 256, 49408, "quick_gelu"), clipG: ClipConfig(256, 1024, 4, 4, 256, 49408, "gelu"),
             t5: T5EncoderConfig(512, 4, 8, 64, 1024, 384), vae: VaeConfig([32, 64, 128, 128], 2, 32, 16, 256), imageSize: 256),
@@ -73,9 +75,16 @@ public sealed record RandomModelSpec(
     /// <summary>True when the transformer is a TeEFusion student's (txt_align_guidance on).</summary>
     public bool IsStudent => Transformer.TxtAlignGuidance;
 
-    // The transformer settings that tell a TeEFusion student, a plain SD3 and an SD3.5 folder apart (the same weight shapes
-    // otherwise, so the three tiny presets share every other component's weights).
-    private sealed record TransformerVariant(bool TxtAlignGuidance = true, int[]? DualAttentionLayers = null, string? QkNorm = null);
+    /// <summary>The same model as a plain SD3 folder (txt_align_guidance off): equal weights, served as a guided teacher.</summary>
+    public RandomModelSpec AsPlain()
+    {
+        var node = JsonSerializer.SerializeToNode(Transformer)!.AsObject();
+        node["txt_align_guidance"] = false;
+        return this with { Transformer = node.Deserialize<SD3TransformerConfig>()! };
+    }
+
+    // What tells an SD3.5 transformer from an SD3 one (the tiny presets share every other component's weights).
+    private sealed record TransformerVariant(int[]? DualAttentionLayers = null, string? QkNorm = null);
 
     private static RandomModelSpec Tiny(TransformerVariant variant) => Build(layers: 2, heads: 2, headDim: 8, joint: 32, posMax: 16,
         clipL: ClipConfig(16, 32, 2, 2, 16, 768, "quick_gelu"), clipG: ClipConfig(16, 32, 2, 2, 16, 768, "gelu"),
@@ -114,7 +123,7 @@ public sealed record RandomModelSpec(
             PosEmbedMaxSize = posMax,
             DualAttentionLayers = variant.DualAttentionLayers ?? [],
             QkNorm = variant.QkNorm,
-            TxtAlignGuidance = variant.TxtAlignGuidance,
+            TxtAlignGuidance = true,
         };
         var scheduler = new FlowMatchEulerDiscreteSchedulerConfig { DiffusersVersion = DiffusersVersion, Shift = shift, NumTrainTimesteps = 1000 };
         var spec = new RandomModelSpec(transformer, vae, clipL, clipG, t5, scheduler, imageSize);

@@ -38,16 +38,17 @@ public static class RandomModelWriter
     /// <param name="includeT5">false writes `[null, null]` for text_encoder_3/tokenizer_3 and no T5 folders.</param>
     /// <param name="progress">Receives one line per step (component built, saved).</param>
     /// <param name="overwrite">Write into a non-empty directory, replacing only the entries this writer owns.</param>
+    /// <param name="plain">Write the preset as a plain SD3 folder (txt_align_guidance off, the same weights): a guided teacher.</param>
     /// <exception cref="IOException">The directory is not empty and <paramref name="overwrite"/> is false.</exception>
     public static void Write(string directory, RandomModelPreset preset, long seed = 0, ScalarType dtype = ScalarType.Float32,
-        bool includeT5 = true, IProgress<string>? progress = null, bool overwrite = false)
+        bool includeT5 = true, IProgress<string>? progress = null, bool overwrite = false, bool plain = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"dtype {dtype} is not supported; expected float32, bfloat16 or float16.", nameof(dtype));
         PrepareDirectory(directory, overwrite);
 
-        var spec = RandomModelSpec.For(preset);
+        var spec = plain ? RandomModelSpec.For(preset).AsPlain() : RandomModelSpec.For(preset);
         var clock = Stopwatch.StartNew();
         void Report(string message) => progress?.Report($"[{clock.Elapsed.TotalSeconds,7:F1} s] {message}");
 

@@ -132,7 +132,7 @@ public sealed class RandomModelSpecTests : IDisposable
     {
         Assert.False(RandomModelPresets.TryParse(name, out _));
         var error = Assert.Throws<ArgumentException>(() => RandomModelPresets.Parse(name));
-        Assert.Contains("tiny, small, tiny-shapes, sd3-medium", error.Message);
+        Assert.Contains("tiny, tiny-sd3, tiny-sd35, small, tiny-shapes, sd3-medium", error.Message);
     }
 
     private static void AssertKeys(string listFile, nn.Module module)
