@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Xml.Linq;
 using TeEFusion.Cli.Commands;
 using TeEFusion.Core.Distillation;
 using TeEFusion.Tests.Shared;
@@ -30,6 +31,16 @@ public sealed class DistillCommandTests(TinyModelFolder model) : IClassFixture<T
         Assert.Contains("image PSNR ", result.Output);
         Assert.Contains("student 2 passes", result.Output);
         Assert.Contains("teacher 4 passes", result.Output);
+
+        var picture = Path.Combine(run, "loss.svg");
+        Assert.Contains($"wrote the loss curve to {picture}", result.Output);
+        var svg = XDocument.Parse(File.ReadAllText(picture)).Root!;
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal("Distillation run", svg.Element(ns + "title")!.Value);
+        var loss = svg.Descendants(ns + "polyline").Single(p => (string?)p.Attribute("id") == "loss");
+        Assert.Equal(2, loss.Attribute("points")!.Value.Split(' ').Length);
+        Assert.Equal(["iteration 0", "iteration 1", "iteration 2"], svg.Descendants(ns + "circle")
+            .Where(c => (string?)c.Attribute("class") == "mse").Select(c => c.Element(ns + "title")!.Value.Split(':')[0]));
 
         var folder = Path.Combine(run, "model");
         Assert.Contains($"wrote the student model folder to {folder}", result.Output);

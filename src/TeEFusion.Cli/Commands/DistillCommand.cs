@@ -11,7 +11,8 @@ namespace TeEFusion.Cli.Commands;
 /// --out, the final student as --out/transformer and a complete diffusers folder as --out/model (what `generate
 /// --model` and the service load). A run found under --out is resumed from its last checkpoint. With --eval-prompts the
 /// student is compared with the teacher (latent MSE, image PSNR, passes and ms per image) before, every
-/// --eval-interval iterations and after. Its settings' options are the admin API's fields, one per
+/// --eval-interval iterations and after. At the end it draws the loss curve and the evaluations of this invocation as
+/// --out/loss.svg. Its settings' options are the admin API's fields, one per
 /// <see cref="DistillationKnobs"/> knob.
 /// </summary>
 internal static class DistillCommand
@@ -51,16 +52,25 @@ internal static class DistillCommand
                 using var session = new DistillationSession(folder, components, prompt, held, run);
                 Console.Error.WriteLine($"{prompt.Count} prompts, teacher {settings.Teacher.Name}, {settings.Steps} steps, g ∈ [{settings.GuidanceMin}, {settings.GuidanceMax}], "
                                         + $"{settings.ComputeDType}, from iteration {session.Iteration}/{settings.Iterations}");
-                if (session.OpeningEvaluation is { } opening) Report(session.Iteration, opening);
+                var evaluations = new List<LossCurveEvaluation>();
+                if (session.OpeningEvaluation is { } opening) Evaluated(session.Iteration, opening);
                 var bar = ConsoleProgressBar.ForStandardError();
                 session.Run(step =>
                 {
                     bar.Report("iteration", step.Iteration, step.Iterations, $"loss {step.Loss:G5}  lr {step.LearningRate:G3}");
-                    if (step.Evaluation is { } evaluation) Report(step.Iteration, evaluation);
+                    if (step.Evaluation is { } evaluation) Evaluated(step.Iteration, evaluation);
                 }, cancellation);
                 Console.WriteLine($"wrote the student transformer to {folder.TransformerDirectory}");
                 Console.WriteLine($"wrote the student model folder to {folder.WriteModel(teacherFolder)}");
+                var curve = new LossCurve(folder.Name, settings.Teacher.Name, settings.Iterations, session.LossHistory, evaluations);
+                Console.WriteLine($"wrote the loss curve to {folder.WriteLossCurve(curve)}");
                 return Task.FromResult(0);
+
+                void Evaluated(int iteration, DistillationEvaluation evaluation)
+                {
+                    Report(iteration, evaluation);
+                    evaluations.Add(LossCurveEvaluation.From(iteration, evaluation));
+                }
             }
             catch (ModelFormatException error)
             {

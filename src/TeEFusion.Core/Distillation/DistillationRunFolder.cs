@@ -7,7 +7,7 @@ namespace TeEFusion.Core.Distillation;
 /// The layout and markers of one distillation run's folder, the only place that knows them:
 /// <c>run.json</c> (the plan a restart resumes), <c>checkpoint-NNNNNNN/</c> (complete once it holds
 /// <see cref="CheckpointStateFile"/>), <c>transformer/</c> (the final student), <c>model/</c> (the student as a complete
-/// diffusers folder) and <c>ended.json</c> (the marker that the run ended, and how). A run has ended when the marker says
+/// diffusers folder), <c>loss.svg</c> (the CLI's picture of the run, <see cref="LossCurveSvg"/>) and <c>ended.json</c> (the marker that the run ended, and how). A run has ended when the marker says
 /// so, whatever else the folder holds.
 /// </summary>
 public sealed class DistillationRunFolder(string root)
@@ -17,6 +17,7 @@ public sealed class DistillationRunFolder(string root)
 
     private const string PlanFileName = "run.json";
     private const string EndFileName = "ended.json";
+    private const string LossCurveFileName = "loss.svg";
     private const string CheckpointPrefix = "checkpoint-";
     private const string PartialSuffix = ".partial";
 
@@ -34,6 +35,9 @@ public sealed class DistillationRunFolder(string root)
 
     /// <summary>The final student as a complete diffusers folder (<see cref="WriteModel"/>).</summary>
     public string ModelDirectory => Path.Combine(Root, StudentModelFolder.DefaultName);
+
+    /// <summary>The picture of the run's loss curve and evaluations (<see cref="WriteLossCurve"/>).</summary>
+    public string LossCurveFile => Path.Combine(Root, LossCurveFileName);
 
     private string PlanFile => Path.Combine(Root, PlanFileName);
     private string EndFile => Path.Combine(Root, EndFileName);
@@ -114,6 +118,14 @@ public sealed class DistillationRunFolder(string root)
 
     /// <summary>Writes <see cref="ModelDirectory"/>: <paramref name="componentsFolder"/>'s other components + the final transformer.</summary>
     public string WriteModel(string componentsFolder) => StudentModelFolder.Write(componentsFolder, TransformerDirectory, ModelDirectory);
+
+    /// <summary>Draws <paramref name="curve"/> into <see cref="LossCurveFile"/> (UTF-8), replacing an earlier picture; returns its path.</summary>
+    public string WriteLossCurve(LossCurve curve)
+    {
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(LossCurveFile, LossCurveSvg.Write(curve));
+        return LossCurveFile;
+    }
 
     private sealed record EndMarker(string State);
 }

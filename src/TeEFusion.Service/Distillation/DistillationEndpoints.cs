@@ -8,7 +8,7 @@ using TeEFusion.Service.Models;
 
 namespace TeEFusion.Service.Distillation;
 
-/// <summary>/admin/distillations: submit, inspect, follow (SSE), cancel and promote runs; /admin/models/restore.</summary>
+/// <summary>/admin/distillations: submit, inspect, follow (SSE), draw (loss.svg), cancel and promote runs; /admin/models/restore.</summary>
 public static class DistillationEndpoints
 {
     public static RouteGroupBuilder MapDistillationEndpoints(this RouteGroupBuilder admin)
@@ -21,6 +21,10 @@ public static class DistillationEndpoints
         group.MapDelete("/{id}", Cancel).WithName("CancelDistillation").WithSummary("Stop a run at its next iteration.");
         group.MapGet("/{id}/events", Events).WithName("DistillationEvents")
             .WithSummary("Server-sent events: progress per iteration, then succeeded, failed or canceled.");
+        group.MapGet("/{id}/loss.svg", LossSvg).WithName("DistillationLossSvg")
+            .WithSummary("The run's loss per iteration and its evaluations (latent MSE, image PSNR) as an SVG picture, while it runs and after.")
+            .Produces<string>(StatusCodes.Status200OK, LossCurveSvg.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/promote", Promote).WithName("PromoteDistillation")
             .WithSummary("Serve the run's student as its student_model (version = run id): a new id is added beside the teacher, an existing " +
                          "student is replaced at the next step boundary with none of its jobs running (they finish on their weights).");
@@ -63,7 +67,8 @@ public static class DistillationEndpoints
             return TypedResults.Problem($"Run {busy!.Id} is still active; one distillation runs per device at a time.",
                 statusCode: StatusCodes.Status409Conflict, title: "A distillation run is already active");
         DistillationRecovery.Record(run, request);
-        return TypedResults.Accepted($"/admin/distillations/{run.Id}", run.Snapshot());
+        var snapshot = run.Snapshot();
+        return TypedResults.Accepted(snapshot.Links.Self, snapshot);
     }
 
     private static Ok<DistillationRunResponse[]> List(DistillationRuns runs) =>
@@ -72,12 +77,16 @@ public static class DistillationEndpoints
     private static Results<Ok<DistillationRunResponse>, ProblemHttpResult> Get(string id, DistillationRuns runs) =>
         runs.Get(id) is { } run ? TypedResults.Ok(run.Snapshot()) : NotFound(id);
 
+    private static Results<ContentHttpResult, ProblemHttpResult> LossSvg(string id, DistillationRuns runs) =>
+        runs.Get(id) is { } run ? TypedResults.Text(LossCurveSvg.Write(run.Snapshot().ToLossCurve()), LossCurveSvg.ContentType) : NotFound(id);
+
     private static Results<Accepted<DistillationRunResponse>, ProblemHttpResult> Cancel(string id, DistillationRuns runs)
     {
         if (runs.Get(id) is not { } run) return NotFound(id);
         if (!run.RequestCancel())
             return TypedResults.Problem($"Run {id} already ended.", statusCode: StatusCodes.Status409Conflict, title: "The run is not active");
-        return TypedResults.Accepted($"/admin/distillations/{id}", run.Snapshot());
+        var snapshot = run.Snapshot();
+        return TypedResults.Accepted(snapshot.Links.Self, snapshot);
     }
 
     private static async Task<IResult> Events(string id, DistillationRuns runs, HttpContext context, IOptions<JsonOptions> json)

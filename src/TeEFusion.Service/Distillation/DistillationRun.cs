@@ -113,7 +113,7 @@ public sealed class DistillationRun(string id, DistillationPlan plan, Distillati
                 _iterationSeconds * 1000, _slowestIterationSeconds * 1000, _error, CreatedAt,
                 _startedAt, _finishedAt, settings.Teacher.Name, settings.Steps, settings.GuidanceMin, settings.GuidanceMax,
                 settings.LearningRate, settings.BatchSize, settings.CheckpointInterval, settings.Seed, Plan.Prompts.Count, Plan.EvalPrompts.Count,
-                Plan.Models.TeacherModel, Plan.Models.StudentModel);
+                Plan.Models.TeacherModel, Plan.Models.StudentModel, DistillationRunLinks.For(Id));
         }
     }
 

@@ -28,7 +28,13 @@ namespace TeEFusion.Service.Distillation;
 /// <param name="EvalPromptCount">Held-out prompts.</param>
 /// <param name="TeacherModel">The served model it learns from.</param>
 /// <param name="StudentModel">The id promotion serves its student under.</param>
+/// <param name="Links">The run's routes: itself, its events and its loss curve picture (loss.svg).</param>
 public sealed record DistillationRunResponse(string Id, DistillationRunState State, int Iteration, int Iterations, double[] Losses,
     DistillationEvalPoint[] EvalHistory, double? EtaSeconds, double IterationMs, double SlowestIterationMs, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     string Sampler, int Steps, double GMin, double GMax, double Lr, int BatchSize, int CheckpointInterval, long Seed, int PromptCount,
-    int EvalPromptCount, string TeacherModel, string StudentModel);
+    int EvalPromptCount, string TeacherModel, string StudentModel, DistillationRunLinks Links)
+{
+    /// <summary>The run as <see cref="LossCurveSvg"/> draws it.</summary>
+    public LossCurve ToLossCurve() =>
+        new(Id, Sampler, Iterations, Losses, EvalHistory.Select(e => new LossCurveEvaluation(e.Iteration, e.LatentMse, e.ImagePsnr)).ToArray());
+}

@@ -89,6 +89,19 @@ public sealed class DistillationRunFolderTests : IDisposable
         Assert.False(Directory.Exists(_run.CheckpointDirectory(5)));
     }
 
+    [Fact]
+    public void The_loss_curve_is_drawn_as_loss_svg_beside_the_runs_files_and_redrawn_over_it()
+    {
+        var curve = new LossCurve(_run.Name, "euler-cfg", 4, [0.5, 0.4], []);
+
+        var first = _run.WriteLossCurve(curve);
+        var second = _run.WriteLossCurve(curve with { Losses = [0.5, 0.4, 0.3] });
+
+        Assert.Equal(Path.Combine(_run.Root, "loss.svg"), first);
+        Assert.Equal(first, second);
+        Assert.Equal(LossCurveSvg.Write(curve with { Losses = [0.5, 0.4, 0.3] }), File.ReadAllText(_run.LossCurveFile));
+    }
+
     private static void WriteState(string folder)
     {
         Directory.CreateDirectory(folder);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Xml.Linq;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Tests.Endpoints;
 using TeEFusion.Service.Tests.Fixtures;
@@ -70,6 +71,26 @@ public static class DistillationApi
         Assert.True(reached, $"run {id} never reached {what}: {run}");
         return run;
     }
+
+    /// <summary>The run's picture, fetched through the run's links.loss_svg and parsed as XML.</summary>
+    public static async Task<XElement> LossSvgAsync(HttpClient client, JsonElement run)
+    {
+        var id = run.GetProperty("id").GetString();
+        Assert.Equal($"/admin/distillations/{id}/loss.svg", run.GetProperty("links").GetProperty("loss_svg").GetString());
+        var response = await client.GetAsync(run.GetProperty("links").GetProperty("loss_svg").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        var svg = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal($"Distillation {id}", svg.Element(Svg + "title")!.Value);
+        return svg;
+    }
+
+    public static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    /// <summary>How many points the picture's loss polyline has: one per iteration done.</summary>
+    public static int LossPoints(XElement svg) =>
+        svg.Descendants(Svg + "polyline").Single(p => (string?)p.Attribute("id") == "loss").Attribute("points")!.Value
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     public static Task<JsonElement> WaitForStateAsync(HttpClient client, string id, string state) =>
         WaitAsync(client, id, r => r.GetProperty("state").GetString() == state, state);

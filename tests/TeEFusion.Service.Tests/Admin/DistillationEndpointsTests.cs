@@ -23,6 +23,7 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
 
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/admin/distillations", Body()), expected);
         await ProblemAssert.IsProblemAsync(await client.GetAsync("/admin/distillations"), expected);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/admin/distillations/dist_x/loss.svg"), expected);
     }
 
     [Theory]
@@ -113,6 +114,12 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
         Assert.True(File.Exists(Path.Combine(checkpoints, id, "transformer", "diffusion_pytorch_model.safetensors")));
         var listed = JsonDocument.Parse(await client.GetStringAsync("/admin/distillations")).RootElement;
         Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+
+        var svg = await LossSvgAsync(client, run);
+        Assert.Equal(3, LossPoints(svg));
+        Assert.Equal(3, svg.Descendants(Svg + "circle").Count(c => (string?)c.Attribute("class") == "mse"));
+        Assert.Equal(3, svg.Descendants(Svg + "rect").Count(c => (string?)c.Attribute("class") == "psnr"));
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/admin/distillations/no-such-run/loss.svg"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -124,7 +131,9 @@ public sealed class DistillationEndpointsTests(TinyModelFolder model, ITestOutpu
 
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/admin/distillations", Body()), HttpStatusCode.Conflict);
 
-        await WaitAsync(client, id, r => r.GetProperty("iteration").GetInt32() >= 1, "its first iteration");
+        var running = await WaitAsync(client, id, r => r.GetProperty("iteration").GetInt32() >= 1, "its first iteration");
+        // The picture of a running run: at least the iterations its JSON had, on an axis to the run's last iteration.
+        Assert.True(LossPoints(await LossSvgAsync(client, running)) >= running.GetProperty("iteration").GetInt32());
         Assert.Equal(HttpStatusCode.Accepted, (await client.DeleteAsync($"/admin/distillations/{id}")).StatusCode);
         var run = await WaitForStateAsync(client, id, "canceled");
         Assert.True(run.GetProperty("iteration").GetInt32() < 100_000);

@@ -23,6 +23,10 @@ public sealed class HostPlumbingTests
         Assert.True(models.TryGetProperty("security", out _));
         Assert.True(paths.GetProperty("/admin/status").GetProperty("get").GetProperty("responses").TryGetProperty("403", out _));
         Assert.True(paths.TryGetProperty("/health/ready", out _));
+        var lossSvg = paths.GetProperty("/admin/distillations/{id}/loss.svg").GetProperty("get");
+        Assert.Contains("SVG", lossSvg.GetProperty("summary").GetString());
+        Assert.True(lossSvg.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("image/svg+xml", out _));
+        Assert.True(lossSvg.GetProperty("responses").TryGetProperty("404", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
 
         var ui = await client.GetAsync("/swagger/index.html");
