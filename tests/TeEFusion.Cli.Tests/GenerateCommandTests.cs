@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TeEFusion.Cli.Commands;
+using TeEFusion.Core.Imaging;
 
 namespace TeEFusion.Cli.Tests;
 
@@ -38,6 +39,43 @@ public sealed class GenerateCommandTests(TinyModelFolder model) : IClassFixture<
 
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
         Assert.NotEqual(File.ReadAllBytes(first), File.ReadAllBytes(other));
+    }
+
+    [Theory]
+    [InlineData("out.jpg", null, "jpeg")]
+    [InlineData("out.webp", null, "webp")]
+    [InlineData("out-without-extension", "webp", "webp")]
+    public void The_format_comes_from_the_option_or_the_extension_and_the_file_is_the_png_re_encoded(string name, string? format, string expected)
+    {
+        var png = Path.Combine(_directory, "same-seed.png");
+        var file = Path.Combine(_directory, name);
+        Assert.Equal(0, Generate(png, "--seed", "5").Exit);
+
+        var result = format is null ? Generate(file, "--seed", "5", "--compression", "60") : Generate(file, "--seed", "5", "--format", format);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains($"({expected}, ", result.Output);
+        ImageFormats.TryParse(expected, out var parsed);
+        var bytes = File.ReadAllBytes(file);
+        Assert.Equal((parsed, ImageFileReader.Read(File.ReadAllBytes(png)).Provenance), ImageFileReader.Read(bytes));
+        Assert.Equal(ImageFileWriter.FromPng(File.ReadAllBytes(png), new ImageOutput(parsed, format is null ? 60 : 100)), bytes);
+    }
+
+    [Theory]
+    [InlineData("mismatch.png", "--format", "jpeg", "names a png file, but --format is jpeg")]
+    [InlineData("lossless.png", "--compression", "50", "--compression applies to jpeg and webp only")]
+    [InlineData("too-much.jpg", "--compression", "101", "--compression must be between 0 and 100")]
+    public void A_format_the_file_name_contradicts_or_a_compression_it_cannot_take_is_refused(string name, string option, string value, string message)
+    {
+        var file = Path.Combine(_directory, name);
+
+        var result = Generate(file, option, value);
+
+        Assert.Equal(CommandErrors.UsageError, result.Exit);
+        Assert.Contains("error: ", result.Error);
+        Assert.Contains(message, result.Error);
+        Assert.False(result.HasStackTrace, result.Error);
+        Assert.False(File.Exists(file));
     }
 
     [Theory]

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Core.IO;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Runtime;
 
 namespace TeEFusion.Cli.Commands;
 
-/// <summary>`teefusion generate`: one image from a diffusers folder with the student or a teacher sampler.</summary>
+/// <summary>`teefusion generate`: one image (PNG, JPEG or WebP) from a diffusers folder with the student or a teacher sampler.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -28,27 +29,37 @@ internal static class GenerateCommand
         sampler.AcceptOnlyFromAmong([.. SamplerSettings.Names]);
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "float32, bfloat16 or float16.", DefaultValueFactory = _ => "float32" };
-        var modelId = new Option<string?>("--model-id") { Description = "model_id written into the PNG (default: the folder's name)." };
-        var output = new Option<FileInfo>("--out") { Description = "The PNG file to write.", Required = true };
-
-        var command = new Command("generate", "Generate one image and write it as a PNG with its parameters in text chunks.")
+        var modelId = new Option<string?>("--model-id") { Description = "model_id written into the image (default: the folder's name)." };
+        var output = new Option<FileInfo>("--out") { Description = "The image file to write (.png, .jpg/.jpeg or .webp).", Required = true };
+        var format = new Option<string?>("--format") { Description = "png, jpeg or webp (default: what --out's extension names, else png)." };
+        format.AcceptOnlyFromAmong([.. ImageFormats.Names]);
+        var compression = new Option<int?>("--compression")
         {
-            model, prompt, negative, seed, steps, guidance, width, height, sampler, device, dtype, modelId, output,
+            Description = $"jpeg and webp only: the encoder's quality, 0-{ImageOutput.MaxQuality} (default {ImageOutput.MaxQuality}), as the API's output_compression.",
+        };
+
+        var command = new Command("generate",
+            "Generate one image and write it as PNG (parameters in text chunks), JPEG or WebP (parameters in EXIF UserComment and XMP).")
+        {
+            model, prompt, negative, seed, steps, guidance, width, height, sampler, device, dtype, modelId, output, format, compression,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Arguments(
             result.GetValue(model), result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
             result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler), result.GetValue(device)!,
-            result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!), Console.Out, Console.Error, cancellation)));
+            result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!, result.GetValue(format), result.GetValue(compression)),
+            Console.Out, Console.Error, cancellation)));
         return command;
     }
 
-    /// <summary>The parsed options of one invocation; a null model means the bundled one.</summary>
+    /// <summary>The parsed options of one invocation; a null model means the bundled one, a null format the one --out names.</summary>
     internal sealed record Arguments(string? Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
-        int? Width, int? Height, string? Sampler, string Device, string DType, string? ModelId, FileInfo Output);
+        int? Width, int? Height, string? Sampler, string Device, string DType, string? ModelId, FileInfo Output, string? Format = null,
+        int? Compression = null);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
     internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation) => CommandErrors.Guard(stderr, () =>
     {
+        var imageOutput = OutputOf(args);
         var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
         var folder = ModelArgument.Resolve(args.Model, stderr);
         var isStudent = FolderPipeline.IsStudent(folder);
@@ -73,11 +84,30 @@ internal static class GenerateCommand
         foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
 
         var image = result.Images[0];
+        var file = ImageFileWriter.FromPng(image.Png, imageOutput);
         args.Output.Directory?.Create();
-        File.WriteAllBytes(args.Output.FullName, image.Png);
+        File.WriteAllBytes(args.Output.FullName, file);
         stdout.WriteLine($"timings: {result.Timings}");
         stdout.WriteLine($"model passes: {image.ModelPasses}");
-        stdout.WriteLine($"wrote {args.Output.FullName} ({image.Png.Length} bytes, seed {image.Provenance.Seed})");
+        stdout.WriteLine($"wrote {args.Output.FullName} ({imageOutput.Format.Name()}, {file.Length} bytes, seed {image.Provenance.Seed})");
         return 0;
     });
+
+    // --format, else the format --out's extension names, else png; checked before the model loads. A file named for one
+    // format and asked to hold another is refused rather than written misnamed.
+    private static ImageOutput OutputOf(Arguments args)
+    {
+        var named = ImageFormats.FromFileName(args.Output.Name);
+        var format = named ?? ImageFormat.Png;
+        if (args.Format is { } name)
+        {
+            if (!ImageFormats.TryParse(name, out format))
+                throw new ArgumentException($"--format must be one of {string.Join(", ", ImageFormats.Names)}, got '{name}'.");
+            if (named is { } extension && extension != format)
+                throw new ArgumentException($"--out {args.Output.Name} names a {extension.Name()} file, but --format is {format.Name()}.");
+        }
+        if (args.Compression is not { } compression) return new ImageOutput(format);
+        if (ImageOutput.QualityProblem(format, compression) is { } problem) throw new ArgumentException($"--compression {problem}");
+        return new ImageOutput(format, compression);
+    }
 }

@@ -6,8 +6,8 @@ using System.Text.Json.Serialization;
 namespace TeEFusion.Core.Imaging;
 
 /// <summary>
-/// Everything needed to make an image again, written into its PNG as one text chunk per field and as a single
-/// <c>parameters</c> JSON chunk.
+/// Everything needed to make an image again, written into every image file as one entry per field and as a single
+/// <c>parameters</c> JSON entry: PNG text chunks, or XMP properties (and the JSON in EXIF UserComment) for JPEG and WebP.
 /// </summary>
 public sealed record ImageProvenance(
     string Prompt,
@@ -23,18 +23,18 @@ public sealed record ImageProvenance(
 {
     /// <summary>
     /// How a batching server ran the image's steps (e.g. "rows-in-flight" or "padded-4"), since that decides which other
-    /// runs give the same bytes; null (and no chunk) for an image generated on its own.
+    /// runs give the same bytes; null (and no entry) for an image generated on its own.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Batching { get; init; }
 
-    /// <summary>Keyword of the chunk holding <see cref="ToJson"/>.</summary>
+    /// <summary>Keyword of the entry holding <see cref="ToJson"/>.</summary>
     public const string ParametersKeyword = "parameters";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // Keep prompts readable in the file: the chunk is UTF-8 iTXt whenever the text is not Latin-1.
+        // Keep prompts readable in the file: a PNG chunk is UTF-8 iTXt whenever the text is not Latin-1, XMP is UTF-8.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.Strict,
     };
@@ -45,10 +45,13 @@ public sealed record ImageProvenance(
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     public static ImageProvenance FromJson(string json) =>
         JsonSerializer.Deserialize<ImageProvenance>(json, JsonOptions)
-        ?? throw new JsonException("the parameters chunk holds JSON null.");
+        ?? throw new JsonException("the parameters entry holds JSON null.");
 
-    /// <summary>(keyword, text) pairs, one per field plus <see cref="ParametersKeyword"/>, in a fixed order.</summary>
-    public IReadOnlyList<(string Keyword, string Text)> TextChunks()
+    /// <summary>
+    /// (keyword, text) pairs, one per field plus <see cref="ParametersKeyword"/>, in a fixed order: a PNG's text chunks,
+    /// a JPEG's or WebP's XMP properties.
+    /// </summary>
+    public IReadOnlyList<(string Keyword, string Text)> Fields()
     {
         var invariant = CultureInfo.InvariantCulture;
         return

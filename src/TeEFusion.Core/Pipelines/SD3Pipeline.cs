@@ -107,7 +107,7 @@ public abstract class SD3Pipeline : IDisposable
 
     /// <summary>Encodes decoded images as PNG, one provenance record per request.</summary>
     public IReadOnlyList<byte[]> EncodePng(Tensor images, IReadOnlyList<ResolvedGenerationRequest> requests) =>
-        PngImageWriter.EncodeBatch(images, requests.Select(Provenance).ToList());
+        ImageFileWriter.EncodeBatch(images, requests.Select(Provenance).ToList(), ImageOutput.Png);
 
     /// <summary>What the PNG of a resolved request records.</summary>
     public ImageProvenance Provenance(ResolvedGenerationRequest request) => new(request.Prompt, request.NegativePrompt, request.Seed,

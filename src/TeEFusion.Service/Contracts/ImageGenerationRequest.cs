@@ -34,20 +34,41 @@ public sealed record ImageGenerationRequest
     [JsonPropertyName("response_format")]
     public string? ResponseFormat { get; init; }
 
-    /// <summary>"png" (the only format served).</summary>
+    /// <summary>
+    /// The file format of every image: "png" (default; provenance in text chunks), "jpeg" or "webp" (provenance in EXIF
+    /// UserComment and XMP). GET /v1/jobs/{id}/images/{k} serves each with its Content-Type.
+    /// </summary>
     /// <example>png</example>
     [JsonPropertyName("output_format")]
     public string? OutputFormat { get; init; }
 
-    /// <summary>An end-user id for logs (OpenAI's field).</summary>
-    [JsonPropertyName("user")]
-    public string? User { get; init; }
+    /// <summary>
+    /// jpeg and webp only, 0–100 (100 by default, as OpenAI): the encoder's quality, so 100 keeps the most detail and lower
+    /// values make smaller files. With png (lossless) it is a 400.
+    /// </summary>
+    /// <example>85</example>
+    [JsonPropertyName("output_compression")]
+    public int? OutputCompression { get; init; }
 
-    /// <summary>Accepted for OpenAI compatibility and ignored.</summary>
+    /// <summary>"auto" (default) or "opaque": the served models draw opaque RGB images, so "transparent" is a 400.</summary>
+    /// <example>auto</example>
+    [JsonPropertyName("background")]
+    public string? Background { get; init; }
+
+    /// <summary>
+    /// Used when steps is not given: "low" = half the model's default steps (rounded up), "medium" and "auto" (default) =
+    /// the model's default steps, "high" = twice them, each capped at Limits:MaxSteps; dall-e-3's "standard" and "hd" are
+    /// medium and high. GET /v1/models lists each model's default steps.
+    /// </summary>
+    /// <example>auto</example>
     [JsonPropertyName("quality")]
     public string? Quality { get; init; }
 
-    /// <summary>Accepted for OpenAI compatibility and ignored.</summary>
+    /// <summary>An end-user id (OpenAI's field): written to the log line of the job's submission, never stored with the job.</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
+
+    /// <summary>Accepted for OpenAI compatibility (dall-e-3's style) and ignored.</summary>
     [JsonPropertyName("style")]
     public string? Style { get; init; }
 
@@ -56,7 +77,7 @@ public sealed record ImageGenerationRequest
     [JsonPropertyName("seed")]
     public long? Seed { get; init; }
 
-    /// <summary>Denoising steps.</summary>
+    /// <summary>Denoising steps; unset, the model's default scaled by quality.</summary>
     /// <example>8</example>
     [JsonPropertyName("steps")]
     public int? Steps { get; init; }

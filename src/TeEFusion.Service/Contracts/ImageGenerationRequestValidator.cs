@@ -6,10 +6,10 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Contracts;
 
 /// <summary>
-/// Checks a request against Limits and the model it names and resolves it, once: the model's defaults are filled in and its
-/// pipeline's <see cref="SD3Pipeline.Resolve"/> turns it into the <see cref="ResolvedGenerationRequest"/> the job carries
-/// to the worker, which never resolves again. Every bad field is reported (keyed by its JSON name) so that one 400 answer
-/// lists them all.
+/// Checks a request against Limits and the model it names and resolves it, once: the model's defaults are filled in (steps
+/// scaled by quality) and its pipeline's <see cref="SD3Pipeline.Resolve"/> turns it into the <see cref="ResolvedGenerationRequest"/>
+/// which the job carries to the worker, with its file format; the worker never resolves again. Every bad field is reported
+/// (keyed by its JSON name) so that one 400 answer lists them all.
 /// </summary>
 public static class ImageGenerationRequestValidator
 {
@@ -38,7 +38,9 @@ public static class ImageGenerationRequestValidator
         var n = request.N ?? 1;
         if (n < 1 || n > limits.MaxImagesPerRequest) Error("n", $"n must be between 1 and {limits.MaxImagesPerRequest}, got {n}.");
 
-        var steps = request.Steps ?? Math.Min(defaults.Steps, limits.MaxSteps);
+        if (!QualitySteps.TryScale(request.Quality, defaults.Steps, out var qualitySteps))
+            Error("quality", $"quality must be one of {string.Join(", ", QualitySteps.Names)}, got '{request.Quality}'.");
+        var steps = request.Steps ?? Math.Min(qualitySteps, limits.MaxSteps);
         if (steps < 1 || steps > limits.MaxSteps) Error("steps", $"steps must be between 1 and {limits.MaxSteps}, got {steps}.");
 
         var guidance = request.GuidanceScale ?? defaults.Guidance;
@@ -53,10 +55,7 @@ public static class ImageGenerationRequestValidator
 
         if (request.ResponseFormat is not (null or B64Json or Url))
             Error("response_format", $"response_format must be '{B64Json}' or '{Url}', got '{request.ResponseFormat}'.");
-        if (request.OutputFormat is "jpeg" or "webp")
-            Error("output_format", $"output_format '{request.OutputFormat}' is not supported; this service returns png.");
-        else if (request.OutputFormat is not (null or "png"))
-            Error("output_format", $"output_format must be 'png', got '{request.OutputFormat}'.");
+        var output = OutputRequest.Read(request, Error);
 
         errors = found;
         if (found.Count > 0) return null;
@@ -70,7 +69,7 @@ public static class ImageGenerationRequestValidator
             Height = size.Height,
             Sampler = sampler,
         });
-        return new JobSpec(resolved, n, model.Id);
+        return new JobSpec(resolved, n, model.Id) { Output = output! };
     }
 
     private static ImageSize CheckSize(string? text, LimitsOptions limits, SD3Pipeline pipeline, Action<string, string> error)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Jobs;
 
@@ -48,7 +49,7 @@ public sealed record JobResponse
     [JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JobError? Error { get; init; }
 
-    /// <summary>Absolute links to the PNGs once the job succeeded.</summary>
+    /// <summary>Absolute links to the image files (in the input's output_format) once the job succeeded.</summary>
     [JsonPropertyName("images")] public IReadOnlyList<string> Images { get; init; } = [];
 
     [JsonPropertyName("links")] public required JobLinks Links { get; init; }
@@ -87,6 +88,14 @@ public sealed record JobInput(
     [JsonPropertyName("weak_guidance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? WeakGuidance { get; init; }
 
+    /// <summary>png, jpeg or webp: the format of every image file.</summary>
+    [JsonPropertyName("output_format")]
+    public string OutputFormat { get; init; } = "png";
+
+    /// <summary>The jpeg or webp encoder's quality (0–100); absent for png.</summary>
+    [JsonPropertyName("output_compression"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? OutputCompression { get; init; }
+
     /// <summary>The resolved request as the API spells it.</summary>
     public static JobInput Of(JobSpec spec)
     {
@@ -101,6 +110,8 @@ public sealed record JobInput(
             Rounds = zigzag ? s.Rounds : null,
             StrongGuidance = pair?.Strong.Guidance,
             WeakGuidance = pair?.Weak.Guidance,
+            OutputFormat = spec.Output.Format.Name(),
+            OutputCompression = spec.Output.Format == ImageFormat.Png ? null : spec.Output.Quality,
         };
     }
 }

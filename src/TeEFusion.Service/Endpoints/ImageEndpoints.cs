@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Jobs;
 
@@ -19,7 +20,8 @@ public static class ImageEndpoints
         group.MapPost("/generations", Generate)
             .WithName("CreateImage")
             .WithSummary("Generates images (OpenAI `POST /v1/images/generations`); answers when they are done.")
-            .WithDescription("OpenAI's fields plus the extensions seed, steps, guidance_scale and negative_prompt. " +
+            .WithDescription("OpenAI's fields (output_format png, jpeg or webp; output_compression; background; quality as steps; user) " +
+                "plus the extensions seed, steps, guidance_scale, negative_prompt and sampler. " +
                 "Idempotency-Key and Cancel-After headers are honoured. A client that disconnects cancels its job.")
             .ProducesSubmissionProblems()
             .ProducesProblem(StatusCodes.Status500InternalServerError)
@@ -59,10 +61,17 @@ public static class ImageEndpoints
                 data.Add(new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, id, k)));
                 continue;
             }
-            var png = await store.GetImageAsync(id, k, http.RequestAborted)
+            var file = await store.GetImageAsync(id, k, http.RequestAborted)
                 ?? throw new JobStoreUnavailableException($"Image {k} of job {id} is missing from the job store.");
-            data.Add(new GeneratedImageData(Convert.ToBase64String(png), null));
+            data.Add(new GeneratedImageData(Convert.ToBase64String(file), null));
         }
-        return TypedResults.Ok(new ImageGenerationResponse(snapshot.CreatedAt.ToUnixTimeSeconds(), data));
+        var resolved = snapshot.Spec.Request;
+        return TypedResults.Ok(new ImageGenerationResponse(snapshot.CreatedAt.ToUnixTimeSeconds(), data)
+        {
+            Background = OutputRequest.Opaque,
+            OutputFormat = snapshot.Spec.Output.Format.Name(),
+            Size = $"{resolved.Width}x{resolved.Height}",
+            Quality = request.Quality ?? QualitySteps.Auto,
+        });
     }
 }

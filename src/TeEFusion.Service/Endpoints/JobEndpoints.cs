@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Jobs;
 
@@ -35,8 +36,10 @@ public static class JobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/images/{index:int}", Image)
             .WithName("GetJobImage")
-            .WithSummary("Image k (0-based) of a succeeded job, as PNG with its provenance in text chunks.")
-            .Produces<byte[]>(StatusCodes.Status200OK, "image/png")
+            .WithSummary("Image k (0-based) of a succeeded job, in the job's output_format, with its provenance.")
+            .WithDescription("image/png with the provenance in text chunks, or image/jpeg or image/webp with it in EXIF UserComment " +
+                "and XMP; the file name's extension matches.")
+            .Produces<byte[]>(StatusCodes.Status200OK, ImageFormat.Png.MediaType(), ImageFormat.Jpeg.MediaType(), ImageFormat.Webp.MediaType())
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", Cancel)
@@ -99,10 +102,11 @@ public static class JobEndpoints
         if (s.State != JobState.Succeeded)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No images",
                 detail: $"Job {id} is {s.State.ToString().ToLowerInvariant()}; images exist once it has succeeded.");
-        if (index < 0 || index >= s.ImageCount || await store.GetImageAsync(id, index, request.HttpContext.RequestAborted) is not { } png)
+        if (index < 0 || index >= s.ImageCount || await store.GetImageAsync(id, index, request.HttpContext.RequestAborted) is not { } file)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
                 detail: $"Job {id} has images 0 to {s.ImageCount - 1}, not {index}.");
-        return TypedResults.File(png, "image/png", $"{id}-{index}.png");
+        var format = s.Spec.Output.Format;
+        return TypedResults.File(file, format.MediaType(), $"{id}-{index}{format.Extension()}");
     }
 
     private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Cancel(string id, HttpRequest request,

@@ -35,7 +35,7 @@ public interface IJobStore
     /// <summary>The job's events after <paramref name="afterId"/> (0 = all), then each new one, until the final one.</summary>
     IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, long afterId, CancellationToken cancellation);
 
-    /// <summary>PNG <paramref name="index"/> of a succeeded job, or null when it has no such image.</summary>
+    /// <summary>Image file <paramref name="index"/> of a succeeded job (in its spec's output format), or null when it has no such image.</summary>
     Task<byte[]?> GetImageAsync(string id, int index, CancellationToken cancellation);
 
     /// <summary>

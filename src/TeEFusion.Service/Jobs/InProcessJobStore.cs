@@ -44,7 +44,7 @@ public sealed class InProcessJobStore : IJobStore, IDisposable
         get { lock (_gate) return _jobs.Count; }
     }
 
-    /// <summary>PNG bytes held by stored jobs.</summary>
+    /// <summary>Encoded image bytes held by stored jobs.</summary>
     public long StoredImageBytes
     {
         get { lock (_gate) return _jobs.Values.Sum(j => j.ImageBytes); }

@@ -44,7 +44,7 @@ public sealed class Job
 
     /// <summary>
     /// The served model's version, like <see cref="ModelId"/>: a promotion between submission and start swaps the model,
-    /// and the job (like its PNG's metadata) then records the version it actually ran on.
+    /// and the job (like its images' metadata) then records the version it actually ran on.
     /// </summary>
     public string? ModelVersion
     {
@@ -83,7 +83,7 @@ public sealed class Job
         get { lock (_gate) return _cancelRequest; }
     }
 
-    /// <summary>The PNGs, in order; empty until the job succeeds.</summary>
+    /// <summary>The encoded image files (PNG, JPEG or WebP, as the spec's output says), in order; empty until the job succeeds.</summary>
     public IReadOnlyList<byte[]> Images
     {
         get { lock (_gate) return _images; }

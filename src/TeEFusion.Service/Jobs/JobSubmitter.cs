@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Models;
@@ -78,8 +79,10 @@ public sealed class JobSubmitter(
                 // The queue closes for shutdown too; then the answer is the draining one.
                 return health.Draining ? Draining() : full with { Detail = $"{full.Detail} Retry after {RetryAfterSeconds} s.", RetryAfterSeconds = RetryAfterSeconds };
             case Submission.Accepted { Replayed: false }:
-                logger.LogInformation("Job {JobId} queued ({Provider}): {Images} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}", job.Id,
-                    store.Provider, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps, spec.Request.Seed);
+                // OpenAI's `user` goes to this line only: the job and its store never hold it.
+                logger.LogInformation("Job {JobId} queued ({Provider}) for user {User}: {Images} {Format} image(s) {Width}x{Height}, {Steps} steps, seed {Seed}",
+                    job.Id, store.Provider, request.User ?? "(none)", spec.ImageCount, spec.Output.Format.Name(), spec.Request.Width, spec.Request.Height,
+                    spec.Request.Steps, spec.Request.Seed);
                 break;
         }
         return result;
@@ -108,5 +111,7 @@ public sealed class JobSubmitter(
         return $"{caller}:{route}:{key}";
     }
 
-    private static string Fingerprint(ImageGenerationRequest request, string route) => route + ":" + JsonSerializer.Serialize(request);
+    // A hash, not the body: a shared store keeps the fingerprint, and it must not keep the request's `user`.
+    private static string Fingerprint(ImageGenerationRequest request, string route) =>
+        route + ":" + Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
 }

@@ -20,7 +20,7 @@ public sealed class BatchingOptions
     /// load; beside other jobs, CPU/GPU kernels choose their blocking by row count, which moves the last bits (≈1e-6),
     /// and its pixels may differ by a level. true: every step runs exactly <see cref="MaxBatchSize"/> rows (padded), so
     /// an image is byte-identical whatever ran beside it, at the price of MaxBatchSize rows per step at any load. The
-    /// PNG's <c>batching</c> chunk records which mode made it.
+    /// image's <c>batching</c> entry (a PNG text chunk, an XMP property) records which mode made it.
     /// </summary>
     public bool PadToMaxBatchSize { get; set; }
 

@@ -24,7 +24,7 @@ public sealed class ServedModelOptions
     [Range(1, 1000)]
     public int? Steps { get; set; }
 
-    /// <summary>The version /v1/models lists and PNGs record; empty means a fingerprint of the folder's configs.</summary>
+    /// <summary>The version /v1/models lists and images record; empty means a fingerprint of the folder's configs.</summary>
     [StringLength(128)]
     public string? Version { get; set; }
 }

@@ -16,9 +16,9 @@ namespace TeEFusion.Service.Worker;
 /// <see cref="StepGroup"/> (model, sampler and its parameters, size); each <see cref="StepNext"/> advances every image of
 /// one group by one denoising step in one batched sampler call (each row with its own σ, step index, seed, guidance and
 /// negative prompt; a CFG step's conditional and unconditional rows, and a reflective step's passes, included), retires
-/// the jobs that reached σ = 0 to decode and PNG, and drops canceled or overdue jobs. Groups take turns, so no model's
-/// jobs wait more than one step of each other group. New jobs join between steps (<see cref="Admit"/>). Synchronous and
-/// bound to one thread: every tensor operation runs inside a dispose scope on the caller's thread.
+/// the jobs that reached σ = 0 to decode and encode in their format, and drops canceled or overdue jobs. Groups take turns,
+/// so no model's jobs wait more than one step of each other group. New jobs join between steps (<see cref="Admit"/>).
+/// Synchronous and bound to one thread: every tensor operation runs inside a dispose scope on the caller's thread.
 /// </summary>
 /// <param name="models">The served models; a job runs on the pipeline its model serves when it is admitted.</param>
 /// <param name="maxBatchSize">Images in flight. 1 runs one job at a time, unpadded.</param>
@@ -47,7 +47,7 @@ public sealed class BatchEngine(
 
     private readonly List<JobRun> _runs = [];
 
-    // The PNG's batching chunk: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
+    // The image's batching entry: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
     private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
     // Orders admissions and steps, for JobRun.WaitingSince; and the work each group got (see DeviceShares).
     private long _ticks;
@@ -222,7 +222,7 @@ public sealed class BatchEngine(
         using var jobScope = logger.BeginJobScope(job.Id);
         try
         {
-            IReadOnlyList<byte[]> pngs = [];
+            IReadOnlyList<byte[]> files = [];
             device.Execute(() =>
             {
                 using var noGrad = no_grad();
@@ -232,14 +232,15 @@ public sealed class BatchEngine(
                 Tensor images;
                 using (instruments.PhaseActivity("decode", job.Id))
                     images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
-                using (instruments.PhaseActivity("encode_png", job.Id))
-                    pngs = PngImageWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList());
+                using (instruments.PhaseActivity("encode_image", job.Id))
+                    files = ImageFileWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList(),
+                        job.Spec.Output);
             });
             job.AddWarnings(run.Warnings);
-            if (job.TrySucceed(pngs, time.GetUtcNow()))
+            if (job.TrySucceed(files, time.GetUtcNow()))
             {
                 instruments.Succeeded(job);
-                logger.LogInformation("Job {JobId} succeeded: {Images} image(s)", job.Id, pngs.Count);
+                logger.LogInformation("Job {JobId} succeeded: {Images} {Format} image(s)", job.Id, files.Count, job.Spec.Output.Format.Name());
             }
         }
         catch (Exception ex)

@@ -36,7 +36,7 @@ public sealed class WorkerInstruments(ServiceTelemetry telemetry)
     private static TagList Tags(string model, string sampler) =>
         new() { { ServiceTelemetry.ModelTag, model }, { ServiceTelemetry.SamplerTag, sampler } };
 
-    /// <summary>A span for one phase of one job (decode, encode_png).</summary>
+    /// <summary>A span for one phase of one job (decode, encode_image).</summary>
     public Activity? PhaseActivity(string phase, string jobId) =>
         ServiceTelemetry.ActivitySource.StartActivity(phase)?.SetTag(ServiceTelemetry.JobIdTag, jobId);
 }

@@ -3,7 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenAI.Images;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Endpoints;
 using TeEFusion.Service.Telemetry;
 using TeEFusion.Service.Tests.Fixtures;
@@ -61,6 +64,129 @@ public sealed class ImageEndpointsTests(RunningService service) : IClassFixture<
         JobApi.AssertPng(result.Value.ImageBytes.ToArray(), 32, 32);
     }
 
+    [Theory]
+    [InlineData("jpeg")]
+    [InlineData("webp")]
+    public async Task The_official_OpenAI_SDK_gets_jpeg_and_webp_with_the_provenance_inside(string format)
+    {
+        await using var factory = ServiceFactory.For(service.Model);
+        var client = factory.CreateOpenAIClient().GetImageClient(TinyModelFolder.FolderName);
+        await factory.WaitForModelAsync();
+
+#pragma warning disable OPENAI001 // the GPT image options are marked experimental in the SDK
+        var result = await client.GenerateImagesAsync("a lighthouse at dawn", 2, new ImageGenerationOptions
+        {
+            Size = new GeneratedImageSize(32, 32),
+            OutputFileFormat = new GeneratedImageFileFormat(format),
+            OutputCompressionFactor = 70,
+            Background = GeneratedImageBackground.Opaque,
+            EndUserId = "sdk-user-1",
+        });
+
+        var images = result.Value;
+        Assert.Equal(new GeneratedImageFileFormat(format), images.OutputFileFormat);
+        Assert.Equal(GeneratedImageBackground.Opaque, images.Background);
+#pragma warning restore OPENAI001
+        Assert.Equal(2, images.Count);
+        var seeds = new List<long>();
+        foreach (var image in images)
+        {
+            var file = image.ImageBytes.ToArray();
+            var (read, provenance) = ImageFileReader.Read(file);
+            Assert.Equal(format, read.Name());
+            Assert.Equal(("a lighthouse at dawn", 32, 32, TinyModelFolder.FolderName), (provenance.Prompt, provenance.Width, provenance.Height, provenance.ModelId));
+            using var decoded = SixLabors.ImageSharp.Image.Load(file);
+            Assert.Equal((32, 32), (decoded.Width, decoded.Height));
+            seeds.Add(provenance.Seed);
+        }
+        Assert.Equal(seeds[0] + 1, seeds[1]);
+    }
+
+    [Fact]
+    public async Task The_SDK_surfaces_a_transparent_background_as_a_400_naming_it()
+    {
+        await using var factory = ServiceFactory.For(service.Model);
+        var client = factory.CreateOpenAIClient().GetImageClient(TinyModelFolder.FolderName);
+        await factory.WaitForModelAsync();
+
+#pragma warning disable OPENAI001
+        var error = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => client.GenerateImageAsync("glass",
+            new ImageGenerationOptions { Size = new GeneratedImageSize(32, 32), Background = GeneratedImageBackground.Transparent }));
+#pragma warning restore OPENAI001
+
+        Assert.Equal(400, error.Status);
+        var problem = System.Text.Json.JsonDocument.Parse(error.GetRawResponse()!.Content.ToString()).RootElement;
+        var message = problem.GetProperty("errors").GetProperty("background")[0].GetString();
+        Assert.Contains("'transparent' is not supported", message);
+        Assert.Contains("'opaque'", message);
+    }
+
+    // The SDK's High is sent as "hd" or "high" depending on its version: both are twice the default, capped at Limits:MaxSteps.
+    [Fact]
+    public async Task Quality_sets_the_steps_when_none_are_given()
+    {
+        var defaultSteps = service.Factory.ModelHost.Find(null)!.Defaults!.Steps;
+        async Task<int> StepsFor(string? quality, int? steps = null)
+        {
+            var body = JobApi.Body();
+            body.Remove("steps");
+            if (steps is not null) body["steps"] = steps;
+            if (quality is not null) body["quality"] = quality;
+            var job = await JobApi.CreateJobAsync(Client, body);
+            await Client.DeleteAsync($"/v1/jobs/{job.GetProperty("id").GetString()}");
+            return job.GetProperty("input").GetProperty("steps").GetInt32();
+        }
+
+        Assert.Equal(defaultSteps, await StepsFor(null));
+        Assert.Equal(defaultSteps, await StepsFor("auto"));
+        Assert.Equal(defaultSteps, await StepsFor("medium"));
+        Assert.Equal(defaultSteps, await StepsFor("standard"));
+        Assert.Equal((defaultSteps + 1) / 2, await StepsFor("low"));
+        Assert.Equal(Math.Min(2 * defaultSteps, 50), await StepsFor("high"));
+        Assert.Equal(Math.Min(2 * defaultSteps, 50), await StepsFor("hd"));
+        Assert.Equal(3, await StepsFor("high", steps: 3));
+
+        var sdk = service.Factory.CreateOpenAIClient().GetImageClient(TinyModelFolder.FolderName);
+        var high = await sdk.GenerateImageAsync("a bright room", new ImageGenerationOptions
+        {
+            Size = new GeneratedImageSize(32, 32), Quality = GeneratedImageQuality.High,
+        });
+        Assert.Equal(Math.Min(2 * defaultSteps, 50), ImageFileReader.Read(high.Value.ImageBytes.ToArray()).Provenance.Steps);
+    }
+
+    [Fact]
+    public async Task Png_bytes_are_the_same_with_output_format_png_or_without_and_the_response_names_the_output()
+    {
+        var plain = await JobApi.JsonAsync(await Client.PostAsJsonAsync("/v1/images/generations", JobApi.Body(seed: 12)));
+        var body = JobApi.Body(seed: 12);
+        body["output_format"] = "png";
+        body["background"] = "auto";
+        var named = await JobApi.JsonAsync(await Client.PostAsJsonAsync("/v1/images/generations", body));
+
+        static byte[] Image(System.Text.Json.JsonElement response) => Convert.FromBase64String(response.GetProperty("data")[0].GetProperty("b64_json").GetString()!);
+        Assert.Equal(Image(plain), Image(named));
+        Assert.Equal(ImageFormat.Png, ImageFileReader.Read(Image(plain)).Format);
+        Assert.Equal(("opaque", "png", "32x32", "auto"), (plain.GetProperty("background").GetString(), plain.GetProperty("output_format").GetString(),
+            plain.GetProperty("size").GetString(), plain.GetProperty("quality").GetString()));
+    }
+
+    [Fact]
+    public async Task The_user_is_logged_with_the_job_and_not_in_its_json()
+    {
+        var logs = new CapturedLogs();
+        await using var factory = new ServiceFactory(service.Model.Path, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = factory.CreateClient();
+        await factory.WaitForModelAsync();
+        var body = JobApi.Body();
+        body["user"] = "end-user-4711";
+
+        var job = await JobApi.CreateJobAsync(client, body);
+
+        var id = job.GetProperty("id").GetString()!;
+        Assert.Contains(logs.Messages, m => m.Contains(id) && m.Contains("end-user-4711"));
+        Assert.DoesNotContain("end-user-4711", (await JobApi.WaitForStateAsync(client, id, "succeeded")).ToString());
+    }
+
     [Fact]
     public async Task A_generation_records_spans_tagged_with_its_job_id_and_the_worker_metrics()
     {
@@ -81,7 +207,7 @@ public sealed class ImageEndpointsTests(RunningService service) : IClassFixture<
         Assert.Contains(spans, a => a.OperationName == "enqueue" && Tagged(a));
         Assert.Equal(2, spans.Count(a => a.OperationName == "batch step" && Tagged(a)));
         Assert.Contains(spans, a => a.OperationName == "decode" && Tagged(a));
-        Assert.Contains(spans, a => a.OperationName == "encode_png" && Tagged(a));
+        Assert.Contains(spans, a => a.OperationName == "encode_image" && Tagged(a));
         var metrics = await Client.GetStringAsync("/metrics");
         foreach (var name in new[] { "teefusion_worker_batch_size", "teefusion_worker_step_duration", "teefusion_queue_wait_time", "teefusion_images_generated" })
             Assert.Contains(name, metrics);
@@ -95,7 +221,15 @@ public sealed class ImageEndpointsTests(RunningService service) : IClassFixture<
         { "{\"prompt\": \"x\", \"guidance_scale\": NaN}", null },                          // NaN literal is not JSON
         { "{\"prompt\": \"x\", \"guidance_scale\": \"NaN\"}", null },                      // a string where a number belongs
         { "{\"prompt\": \"x\", \"response_format\": \"gif\"}", "response_format" },
-        { "{\"prompt\": \"x\", \"output_format\": \"jpeg\"}", "output_format" },
+        { "{\"prompt\": \"x\", \"output_format\": \"gif\"}", "output_format" },
+        { "{\"prompt\": \"x\", \"output_format\": \"JPEG\"}", "output_format" },
+        { "{\"prompt\": \"x\", \"output_format\": \"jpeg\", \"output_compression\": 101}", "output_compression" },
+        { "{\"prompt\": \"x\", \"output_format\": \"webp\", \"output_compression\": -1}", "output_compression" },
+        { "{\"prompt\": \"x\", \"output_format\": \"png\", \"output_compression\": 50}", "output_compression" },
+        { "{\"prompt\": \"x\", \"output_compression\": 100}", "output_compression" },          // png by default
+        { "{\"prompt\": \"x\", \"background\": \"transparent\"}", "background" },
+        { "{\"prompt\": \"x\", \"background\": \"blue\"}", "background" },
+        { "{\"prompt\": \"x\", \"quality\": \"ultra\"}", "quality" },
         { "{\"prompt\": \"" + new string('a', 2001) + "\"}", "prompt" },
         { "{\"prompt\": \"\"}", "prompt" },
         { "{\"n\": 1}", "prompt" },

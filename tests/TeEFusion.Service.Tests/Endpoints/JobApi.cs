@@ -10,7 +10,8 @@ public static class JobApi
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static object Body(string prompt = "a red fox", long seed = 7, int steps = 2, string size = "32x32", int n = 1,
+    /// <summary>A request body; add or remove fields on the dictionary for the others.</summary>
+    public static Dictionary<string, object?> Body(string prompt = "a red fox", long seed = 7, int steps = 2, string size = "32x32", int n = 1,
         string? responseFormat = null, double guidance = 5.0) =>
         new Dictionary<string, object?>
         {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using SixLabors.ImageSharp;
+using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Tests.Fixtures;
 
 namespace TeEFusion.Service.Tests.Endpoints;
@@ -25,6 +27,8 @@ public abstract class JobEndpointsContract(RunningService service)
         Assert.Equal($"http://localhost/v1/jobs/{id}", response.Headers.Location?.ToString());
         Assert.Equal(3, created.GetProperty("total_steps").GetInt32());
         Assert.Equal(21, created.GetProperty("input").GetProperty("seed").GetInt64());
+        Assert.Equal("png", created.GetProperty("input").GetProperty("output_format").GetString());
+        Assert.False(created.GetProperty("input").TryGetProperty("output_compression", out _));
 
         var done = await JobApi.WaitForStateAsync(Client, id, "succeeded");
         Assert.Equal(3, done.GetProperty("step").GetInt32());
@@ -33,9 +37,40 @@ public abstract class JobEndpointsContract(RunningService service)
         var link = done.GetProperty("images")[0].GetString()!;
         var png = await Client.GetAsync(link);
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"{id}-0.png", png.Content.Headers.ContentDisposition?.FileName);
         JobApi.AssertPng(await png.Content.ReadAsByteArrayAsync(), 32, 32);
         await ProblemAssert.IsProblemAsync(await Client.GetAsync($"/v1/jobs/{id}/images/1"), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblemAsync(await Client.DeleteAsync($"/v1/jobs/{id}"), HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("jpeg", "image/jpeg", ".jpg")]
+    [InlineData("webp", "image/webp", ".webp")]
+    public async Task A_jpeg_or_webp_job_shows_its_format_and_serves_each_image_with_its_content_type_and_provenance(string format,
+        string contentType, string extension)
+    {
+        var body = JobApi.Body(seed: 40, steps: 2, n: 2);
+        body["output_format"] = format;
+        body["output_compression"] = 80;
+
+        var created = await JobApi.CreateJobAsync(Client, body);
+
+        var input = created.GetProperty("input");
+        Assert.Equal((format, 80), (input.GetProperty("output_format").GetString(), input.GetProperty("output_compression").GetInt32()));
+        var id = created.GetProperty("id").GetString()!;
+        var done = await JobApi.WaitForStateAsync(Client, id, "succeeded");
+        for (var k = 0; k < 2; k++)
+        {
+            var response = await Client.GetAsync(done.GetProperty("images")[k].GetString());
+            Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal($"{id}-{k}{extension}", response.Content.Headers.ContentDisposition?.FileName);
+            var file = await response.Content.ReadAsByteArrayAsync();
+            var (read, provenance) = ImageFileReader.Read(file);
+            Assert.Equal(format, read.Name());
+            Assert.Equal((40L + k, 2, 32, 32, TinyModelFolder.FolderName), (provenance.Seed, provenance.Steps, provenance.Width, provenance.Height, provenance.ModelId));
+            using var image = Image.Load(file);
+            Assert.Equal((32, 32), (image.Width, image.Height));
+        }
     }
 
     [Fact]
@@ -110,9 +145,10 @@ public abstract class JobEndpointsContract(RunningService service)
     }
 
     [Fact]
-    public async Task Swagger_documents_the_generation_and_job_routes_with_their_error_responses()
+    public async Task Swagger_documents_the_generation_and_job_routes_with_their_error_responses_and_output_fields()
     {
-        var paths = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json")).RootElement.GetProperty("paths");
+        var document = JsonDocument.Parse(await Client.GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+        var paths = document.GetProperty("paths");
 
         var generate = paths.GetProperty("/v1/images/generations").GetProperty("post");
         foreach (var status in new[] { "200", "400", "401", "413", "429", "503" })
@@ -122,8 +158,12 @@ public abstract class JobEndpointsContract(RunningService service)
             Assert.True(paths.GetProperty("/v1/jobs").GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), $"jobs lacks {status}");
         Assert.True(paths.GetProperty("/v1/jobs/{id}/events").GetProperty("get").GetProperty("responses").GetProperty("200")
             .GetProperty("content").TryGetProperty("text/event-stream", out _));
-        Assert.True(paths.GetProperty("/v1/jobs/{id}/images/{index}").GetProperty("get").GetProperty("responses").GetProperty("200")
-            .GetProperty("content").TryGetProperty("image/png", out _));
+        var image = paths.GetProperty("/v1/jobs/{id}/images/{index}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        foreach (var type in new[] { "image/png", "image/jpeg", "image/webp" }) Assert.True(image.TryGetProperty(type, out _), $"images lacks {type}");
+        var fields = document.GetProperty("components").GetProperty("schemas").GetProperty("ImageGenerationRequest").GetProperty("properties");
+        foreach (var field in new[] { "output_format", "output_compression", "background", "quality", "user" })
+            Assert.False(string.IsNullOrWhiteSpace(fields.GetProperty(field).GetProperty("description").GetString()), $"{field} has no description");
+        Assert.Contains("twice", fields.GetProperty("quality").GetProperty("description").GetString());
         Assert.True(paths.GetProperty("/v1/jobs/{id}").TryGetProperty("delete", out _));
     }
 

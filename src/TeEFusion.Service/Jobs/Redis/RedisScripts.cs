@@ -9,7 +9,7 @@ namespace TeEFusion.Service.Jobs.Redis;
 /// state, step, started, finished, eta, warnings, error_code, error, images (count), lease (the claim's token),
 /// cancel (a cancel request for a running job), idem (its idempotency record's key).</item>
 /// <item>p:job:ID:events (list): the events as JSON {type, data}; event n is element n-1.</item>
-/// <item>p:job:ID:images (hash): index → PNG bytes.</item>
+/// <item>p:job:ID:images (hash): index → the encoded image file (its format is in the spec field).</item>
 /// <item>p:idem:KEY (hash): fp (request fingerprint), job.</item>
 /// <item>p:pending (sorted set by seq): queued jobs nobody claimed. p:claimed (sorted set by lease expiry, ms): claimed jobs.</item>
 /// <item>Channels p:events (job id: a new event), p:work (a job was queued), p:cancel ("ID\nreason": end it if you run it).</item>
@@ -128,7 +128,7 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: prefix, id, token, event JSON ('' for none), final ('1'/'0'), ttl (s), field count n, n name/value pairs,
-    /// then the PNGs. Applies a transition only while the token still holds the lease, so a job never completes twice;
+    /// then the image files. Applies a transition only while the token still holds the lease, so a job never completes twice;
     /// returns 1 when applied, 0 when the lease was lost or the job had already ended.</summary>
     public const string Update = Helpers + """
         local id = ARGV[2]

@@ -1,37 +1,29 @@
+using System.Security.Cryptography;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TeEFusion.Core.Imaging;
+using static TeEFusion.Core.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Tests.Imaging;
 
 [Collection("Sequential")]
-public class PngImageWriterTests
+public class ImageFileWriterTests
 {
-    private static ImageProvenance Provenance(int width, int height, string prompt = "a small red circle", long seed = 42) =>
-        new(prompt, "blurry", seed, 4, 1.5, "teefusion-euler", width, height, "AIDC-AI/TeEFusion", "1.0.0");
-
-    // Pixels p in 0..255 as decoder output x = p / 127.5 - 1, which the diffusers mapping sends back to p.
-    private static (byte[] Pixels, Tensor Image) RandomImage(int seed, int width, int height)
+    // The bytes every PNG had before JPEG and WebP existed (SHA-256 taken from the writer of that time): PNG stays unchanged.
+    [Fact]
+    public void PngBytesAreTheSameAsBeforeOtherFormatsExisted()
     {
-        var pixels = new byte[3 * height * width];
-        new Random(seed).NextBytes(pixels);
-        var chw = tensor(pixels, [3, height, width], ScalarType.Byte).to(ScalarType.Float32).div(127.5).sub(1);
-        var hwc = new byte[pixels.Length];
-        for (var c = 0; c < 3; c++)
-            for (var y = 0; y < height; y++)
-                for (var x = 0; x < width; x++)
-                    hwc[(y * width + x) * 3 + c] = pixels[(c * height + y) * width + x];
-        return (hwc, chw);
-    }
+        using var scope = NewDisposeScope();
+        var pixels = new byte[3 * 16 * 24];
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 37 % 251);
+        var (_, image) = FromPlanes(pixels, 24, 16);
+        var provenance = new ImageProvenance("一只红色的圆 café", "blurry", 42, 4, 1.5, "student", 24, 16, "tiny", "v1") { Batching = "padded-4" };
 
-    private static byte[] DecodePixels(byte[] png, out int width, out int height)
-    {
-        using var image = Image.Load<Rgb24>(png);
-        (width, height) = (image.Width, image.Height);
-        var pixels = new byte[width * height * 3];
-        image.CopyPixelDataTo(pixels);
-        return pixels;
+        var png = ImageFileWriter.Encode(image, provenance, ImageOutput.Png);
+
+        Assert.Equal(724, png.Length);
+        Assert.Equal("D4C433C778A2A71EDE2D0F7EB99AF23FA976D14D40FAC34048D5D69A6777573D", Convert.ToHexString(SHA256.HashData(png)));
     }
 
     [Fact]
@@ -39,7 +31,7 @@ public class PngImageWriterTests
     {
         using var scope = NewDisposeScope();
         var (expected, image) = RandomImage(1, width: 24, height: 16);
-        var png = PngImageWriter.Encode(image, Provenance(24, 16));
+        var png = ImageFileWriter.Encode(image, Provenance(24, 16), ImageOutput.Png);
         Assert.Equal(expected, DecodePixels(png, out var width, out var height));
         Assert.Equal((24, 16), (width, height));
     }
@@ -50,7 +42,7 @@ public class PngImageWriterTests
         using var scope = NewDisposeScope();
         var (first, a) = RandomImage(2, 8, 8);
         var (second, b) = RandomImage(3, 8, 8);
-        var pngs = PngImageWriter.EncodeBatch(stack([a, b]), [Provenance(8, 8, seed: 1), Provenance(8, 8, seed: 2)]);
+        var pngs = ImageFileWriter.EncodeBatch(stack([a, b]), [Provenance(8, 8, seed: 1), Provenance(8, 8, seed: 2)], ImageOutput.Png);
         Assert.Equal(first, DecodePixels(pngs[0], out _, out _));
         Assert.Equal(second, DecodePixels(pngs[1], out _, out _));
         Assert.Contains(PngChunks.Texts(pngs[1]), c => c is { Keyword: "seed", Text: "2" });
@@ -61,7 +53,7 @@ public class PngImageWriterTests
     {
         using var scope = NewDisposeScope();
         var provenance = Provenance(8, 4) with { Batching = "rows-in-flight" };
-        var png = PngImageWriter.Encode(RandomImage(4, 8, 4).Image, provenance);
+        var png = ImageFileWriter.Encode(RandomImage(4, 8, 4).Image, provenance, ImageOutput.Png);
 
         var chunks = PngChunks.Texts(png);
         Assert.Equal(("batching", "rows-in-flight"), (chunks[^2].Keyword, chunks[^2].Text));
@@ -75,7 +67,7 @@ public class PngImageWriterTests
         using var scope = NewDisposeScope();
         const string prompt = "一只红色的圆，在蓝色背景上 🐱 — café";
         var provenance = Provenance(8, 4, prompt) with { NegativePrompt = "" };
-        var png = PngImageWriter.Encode(RandomImage(4, 8, 4).Image, provenance);
+        var png = ImageFileWriter.Encode(RandomImage(4, 8, 4).Image, provenance, ImageOutput.Png);
 
         var chunks = PngChunks.Texts(png);
         Assert.Equal(
@@ -97,9 +89,9 @@ public class PngImageWriterTests
     {
         using var scope = NewDisposeScope();
         var image = RandomImage(5, 16, 16).Image;
-        var first = PngImageWriter.Encode(image, Provenance(16, 16));
-        var again = PngImageWriter.Encode(image.clone(), Provenance(16, 16));
-        var otherSeed = PngImageWriter.Encode(image, Provenance(16, 16, seed: 43));
+        var first = ImageFileWriter.Encode(image, Provenance(16, 16), ImageOutput.Png);
+        var again = ImageFileWriter.Encode(image.clone(), Provenance(16, 16), ImageOutput.Png);
+        var otherSeed = ImageFileWriter.Encode(image, Provenance(16, 16, seed: 43), ImageOutput.Png);
         Assert.Equal(first, again);
         Assert.NotEqual(first, otherSeed);
         Assert.DoesNotContain(PngChunks.Read(first), c => c.Type is "tIME" or "pHYs" or "gAMA");
@@ -110,7 +102,7 @@ public class PngImageWriterTests
     {
         using var scope = NewDisposeScope();
         var (expected, image) = RandomImage(6, 8, 8);
-        Assert.Equal(expected, DecodePixels(PngImageWriter.Encode(image.unsqueeze(0), Provenance(8, 8)), out _, out _));
+        Assert.Equal(expected, DecodePixels(ImageFileWriter.Encode(image.unsqueeze(0), Provenance(8, 8), ImageOutput.Png), out _, out _));
     }
 
     [Fact]
@@ -118,9 +110,9 @@ public class PngImageWriterTests
     {
         using var scope = NewDisposeScope();
         Assert.Contains("(B, 3, H, W)", Assert.Throws<ArgumentException>(
-            () => PngImageWriter.EncodeBatch(zeros(3, 8, 8), [Provenance(8, 8)])).Message);
-        Assert.Contains("8x8", Assert.Throws<ArgumentException>(() => PngImageWriter.Encode(zeros(3, 8, 8), Provenance(16, 8))).Message);
+            () => ImageFileWriter.EncodeBatch(zeros(3, 8, 8), [Provenance(8, 8)], ImageOutput.Png)).Message);
+        Assert.Contains("8x8", Assert.Throws<ArgumentException>(() => ImageFileWriter.Encode(zeros(3, 8, 8), Provenance(16, 8), ImageOutput.Png)).Message);
         Assert.Contains("2 provenance", Assert.Throws<ArgumentException>(
-            () => PngImageWriter.EncodeBatch(zeros(3, 3, 8, 8), [Provenance(8, 8), Provenance(8, 8)])).Message);
+            () => ImageFileWriter.EncodeBatch(zeros(3, 3, 8, 8), [Provenance(8, 8), Provenance(8, 8)], ImageOutput.Png)).Message);
     }
 }
