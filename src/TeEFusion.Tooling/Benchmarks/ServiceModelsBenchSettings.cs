@@ -20,7 +20,7 @@ public sealed record ServiceModelsBenchSettings : ServiceClientBenchSettings
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
 
     /// <summary>Answers per model that close a cell's window in each round; the faster model keeps sending until the slower has its own.</summary>
-    public int Requests { get; init; } = 24;
+    public int Requests { get; init; } = 32;
 
     /// <summary>Passes over every cell: odd rounds go through the concurrencies backwards; each cell's rows pool all rounds.</summary>
     public int Rounds { get; init; } = 2;
@@ -29,7 +29,7 @@ public sealed record ServiceModelsBenchSettings : ServiceClientBenchSettings
     public int Warmup { get; init; } = 4;
 
     /// <summary>Time limit of one cell in one round.</summary>
-    public int CellSeconds { get; init; } = 180;
+    public int CellSeconds { get; init; } = 300;
 
     /// <summary>Also run each model alone at each concurrency (what each model costs without the other's jobs).</summary>
     public bool Alone { get; init; } = true;
