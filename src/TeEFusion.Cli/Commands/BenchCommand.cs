@@ -10,6 +10,7 @@ namespace TeEFusion.Cli.Commands;
 /// `teefusion bench transformer`: ms per sampler step for the student and the CFG teachers;
 /// `teefusion bench generate`: ms per image end to end, per phase, with memory;
 /// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory);
+/// `teefusion bench service models`: one service serving the bundled student and its teacher at once (BenchCommand.ServiceModels.cs);
 /// `teefusion bench jobstore`: the Redis job store's cost per job vs in-process, one and two instances (BenchCommand.JobStore.cs).
 /// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
 /// </summary>
@@ -53,6 +54,7 @@ internal static partial class BenchCommand
             preset, size, steps, concurrency, requests, warmup, cellSeconds, maxBatch, overheadRepeats, memoryPreset, memorySize, memorySteps,
             memoryConcurrency, memoryBaseline, memoryRequests, memorySeconds, serviceDll, output,
         };
+        command.Subcommands.Add(ServiceModels());
         command.SetAction((parse, cancel) => RunWithChildProcessesAsync(async () =>
         {
             var (width, height) = GenerateBenchSettings.ParseSize(parse.GetValue(size)!);

@@ -54,8 +54,8 @@ public static class ServiceBench
         Action<string>? log, CancellationToken cancel)
     {
         var maxBatch = ("Batching:MaxBatchSize", s.MaxBatchSize.ToString(CultureInfo.InvariantCulture));
-        using var batched = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", "true"), maxBatch);
-        using var single = await StartAsync(client, folder, s, log, cancel, ("Batching:Enabled", "false"), maxBatch);
+        using var batched = await StartAsync(s, folder, s.Concurrency.Max(), log, cancel, ("Batching:Enabled", "true"), maxBatch);
+        using var single = await StartAsync(s, folder, s.Concurrency.Max(), log, cancel, ("Batching:Enabled", "false"), maxBatch);
         var loads = new[] { (Batching: true, Load: Load(client, batched, s.Width, s.Height, s.Steps, s)), (Batching: false, Load: Load(client, single, s.Width, s.Height, s.Steps, s)) };
         foreach (var (_, load) in loads) await WarmupAsync(load, s.Warmup, cancel);
         var rows = new List<ServiceLoadRow>();
@@ -94,7 +94,7 @@ public static class ServiceBench
         var httpTimings = new List<(string Name, Timing Http)>();
         foreach (var (name, overrides) in OverheadConfigurations)
         {
-            using var service = await StartAsync(client, folder, s, log, cancel, overrides);
+            using var service = await StartAsync(s, folder, s.Concurrency.Max(), log, cancel, overrides);
             var load = Load(client, service, s.Width, s.Height, s.Steps, s);
             for (var i = 0; i < Math.Max(1, s.Warmup); i++) await load.SendAsync(s.Seed, cancel);
             var http = new double[s.OverheadRepeats];
@@ -130,7 +130,7 @@ public static class ServiceBench
         try
         {
             RandomModelWriter.Write(folder, RandomModelPresets.Parse(s.MemoryPreset), s.Seed);
-            using var service = await StartAsync(client, folder, s, log, cancel);
+            using var service = await StartAsync(s, folder, s.Concurrency.Max(), log, cancel);
             var load = Load(client, service, s.MemoryWidth, s.MemoryHeight, s.MemorySteps, s);
             await WarmupAsync(load, s.Warmup, cancel);
             var afterStart = service.ResidentMib();
@@ -155,20 +155,24 @@ public static class ServiceBench
         }
     }
 
-    private static async Task<ServiceProcess> StartAsync(HttpClient client, string folder, ServiceBenchSettings s, Action<string>? log, CancellationToken cancel,
-        params (string Key, string Value)[] overrides)
+    /// <summary>
+    /// Starts the service with the bench's settings and waits until it is ready: <paramref name="folder"/> as Model:Path
+    /// (null: the service's default models), a queue that holds <paramref name="clients"/> twice over, warnings-only logs.
+    /// </summary>
+    internal static async Task<ServiceProcess> StartAsync(ServiceClientBenchSettings s, string? folder, int clients, Action<string>? log,
+        CancellationToken cancel, params (string Key, string Value)[] overrides)
     {
         var clock = Stopwatch.StartNew();
         var configuration = new Dictionary<string, string>
         {
-            ["Model:Path"] = folder,
-            ["Queue:Capacity"] = Math.Max(64, s.Concurrency.Max() * 2).ToString(CultureInfo.InvariantCulture),
+            ["Queue:Capacity"] = Math.Max(64, clients * 2).ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (folder is not null) configuration["Model:Path"] = folder;
         foreach (var (key, value) in overrides) configuration[key] = value;
         var service = await ServiceProcess.StartAsync(s.ServiceDll, configuration, TimeSpan.FromSeconds(s.StartSeconds), cancel);
         log?.Invoke($"service pid {service.Id} ready at {service.Address} in {clock.Elapsed.TotalSeconds:F1} s " +
-                    $"({string.Join(", ", overrides.Select(o => $"{o.Key}={o.Value}"))})");
+                    $"({string.Join(", ", configuration.Select(o => $"{o.Key}={o.Value}"))})");
         return service;
     }
 

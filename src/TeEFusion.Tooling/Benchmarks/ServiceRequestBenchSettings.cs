@@ -1,39 +1,20 @@
 using TeEFusion.Tooling.RandomModels;
-using static TeEFusion.Tooling.Benchmarks.OptionErrors;
 
 namespace TeEFusion.Tooling.Benchmarks;
 
 /// <summary>
-/// What every bench that drives the real service as a child process shares: the random-preset model it serves, the
-/// image request it is sent, and how the process is found and started.
+/// What the benches that serve a random-preset model share: the preset written to a temporary folder for the run, on top
+/// of the request and process settings of <see cref="ServiceClientBenchSettings"/>.
 /// </summary>
-public abstract record ServiceRequestBenchSettings
+public abstract record ServiceRequestBenchSettings : ServiceClientBenchSettings
 {
     public string Preset { get; init; } = "tiny";
-    public int Width { get; init; } = 64;
-    public int Height { get; init; } = 64;
-    public int Steps { get; init; } = 4;
-    public double Guidance { get; init; } = 5.0;
-    public long Seed { get; init; }
-    public string Prompt { get; init; } = "a photograph of an astronaut riding a horse on the moon";
-
-    public int StartSeconds { get; init; } = 120;
-
-    /// <summary>TeEFusion.Service.dll to run (the CLI's default: the one this repository's build produced).</summary>
-    public required string ServiceDll { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid shared option.</summary>
     protected void ValidateServiceRequest()
     {
         CheckPreset("--preset", Preset);
-        AtLeast("--size (width)", Width, 16);
-        AtLeast("--size (height)", Height, 16);
-        AtLeast("--steps", Steps, 1);
-        AtLeast("--start-seconds", StartSeconds, 1);
-        if (Seed < 0) throw new ArgumentException($"--seed {Seed} must be non-negative.");
-        if (!double.IsFinite(Guidance)) throw new ArgumentException($"--guidance {Guidance} must be a finite number.");
-        if (!File.Exists(ServiceDll))
-            throw new ArgumentException($"--service-dll: '{ServiceDll}' does not exist; build src/TeEFusion.Service or pass the path of its dll.");
+        ValidateRequest();
     }
 
     protected static void CheckPreset(string option, string preset)
