@@ -39,13 +39,21 @@ public sealed record SamplerSettings(SamplerKind Kind)
 
     /// <summary>Reads a sampler name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>
-    public static SamplerSettings Parse(string name)
+    public static SamplerSettings Parse(string name) => TryParse(name, out var settings)
+        ? settings
+        : throw new ArgumentException($"Unknown sampler '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>Reads a sampler name (case-insensitive, surrounding spaces ignored); false for an unknown one.</summary>
+    public static bool TryParse(string name, out SamplerSettings settings)
     {
         foreach (var (kind, known) in KindNames)
         {
-            if (string.Equals(name.Trim(), known, StringComparison.OrdinalIgnoreCase)) return new SamplerSettings(kind);
+            if (!string.Equals(name.Trim(), known, StringComparison.OrdinalIgnoreCase)) continue;
+            settings = new SamplerSettings(kind);
+            return true;
         }
-        throw new ArgumentException($"Unknown sampler '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name));
+        settings = null!;
+        return false;
     }
 
     /// <summary>The W2SD pair in use: <see cref="W2sdPair"/>, or strong = each sample's own g and weak = 1.0.</summary>

@@ -25,12 +25,11 @@ internal static class SamplerRequest
         Action<string, string> error)
     {
         var name = request.Sampler ?? defaults.Sampler;
-        if (!SamplerSettings.Names.Contains(name.Trim().ToLowerInvariant()))
+        if (!SamplerSettings.TryParse(name, out var settings))
         {
             error("sampler", $"Unknown sampler '{name}'; this model runs {string.Join(", ", runs)}.");
             return null;
         }
-        var settings = SamplerSettings.Parse(name);
         if (!runs.Contains(settings.Name))
         {
             error("sampler", $"This model cannot run '{settings.Name}'; it runs {string.Join(", ", runs)}.");

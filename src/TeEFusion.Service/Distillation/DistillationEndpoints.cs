@@ -47,7 +47,7 @@ public static class DistillationEndpoints
         CancellationToken cancellation, string? model = null)
     {
         if (host.Find(model) is not { } served)
-            return TypedResults.Problem($"No model '{model}' is served; served: {string.Join(", ", host.Models.Select(m => $"'{m.Id}'"))}.",
+            return TypedResults.Problem(ServedModel.NotServed(model, host.Models),
                 statusCode: StatusCodes.Status404NotFound, title: "Model not found");
         if (served.Previous is null)
             return TypedResults.Problem($"No earlier version of '{served.Id}' is kept; nothing was promoted over it yet.",

@@ -23,11 +23,10 @@ public sealed record DistillationModels(string TeacherModel, string TeacherFolde
     public static DistillationModels? Resolve(string? teacherModel, string? studentModel, IReadOnlyList<ServedModel> served,
         Dictionary<string, string[]> errors)
     {
-        var ids = string.Join(", ", served.Select(m => $"'{m.Id}'"));
         var teacher = teacherModel is null ? served.FirstOrDefault() : served.FirstOrDefault(m => m.Id == teacherModel);
         if (teacher is null)
         {
-            errors["teacher_model"] = [served.Count == 0 ? "No model is served to distil from." : $"No model '{teacherModel}' is served; served: {ids}."];
+            errors["teacher_model"] = [served.Count == 0 ? "No model is served to distil from." : ServedModel.NotServed(teacherModel, served)];
             return null;
         }
         string folder;

@@ -35,7 +35,7 @@ public static class ModelEndpoints
     {
         if (host.Find(id) is not { } model)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",
-                detail: $"No model '{id}' is served; served: {string.Join(", ", host.Models.Select(m => $"'{m.Id}'"))}.");
+                detail: ServedModel.NotServed(id, host.Models));
         return model.State == ModelHostState.Ready ? TypedResults.Ok(ModelEntry.From(model.Info)) : Unavailable(model.State, model.Error);
     }
 

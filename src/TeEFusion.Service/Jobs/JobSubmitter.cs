@@ -39,10 +39,7 @@ public sealed class JobSubmitter(
         if (models.Models.Count == 0)
             return new Submission.Refused(SubmissionRefusal.ModelUnavailable, models.Error ?? "No model is configured.", RetryAfterSeconds);
         if (models.Find(request.Model) is not { } model)
-        {
-            var served = string.Join(", ", models.Models.Select(m => $"'{m.Id}'"));
-            return new Submission.Refused(SubmissionRefusal.UnknownModel, $"No model '{request.Model}' is served; served: {served}.");
-        }
+            return new Submission.Refused(SubmissionRefusal.UnknownModel, ServedModel.NotServed(request.Model, models.Models));
         if (model.Pipeline is not { } pipeline)
         {
             var detail = model.State == ModelHostState.Loading

@@ -77,7 +77,7 @@ public static class ModelCatalog
             errors.Add($"{at}:Id '{id}' may hold only letters, digits and . _ : -");
             return null;
         }
-        if (NullIfBlank(entry.Sampler) is { } sampler && !SamplerSettings.Names.Contains(sampler.ToLowerInvariant()))
+        if (NullIfBlank(entry.Sampler) is { } sampler && !SamplerSettings.TryParse(sampler, out _))
         {
             errors.Add($"{at}:Sampler '{sampler}' is unknown; expected one of {string.Join(", ", SamplerSettings.Names)}.");
             return null;

@@ -59,6 +59,10 @@ public sealed class ServedModel
     /// <summary>The request defaults; null until loaded.</summary>
     public ModelDefaults? Defaults => Info.Defaults;
 
+    /// <summary>The answer to a request for an id none of <paramref name="served"/> has: it names the ids that are served.</summary>
+    public static string NotServed(string? id, IEnumerable<ServedModel> served) =>
+        $"No model '{id}' is served; served: {string.Join(", ", served.Select(m => $"'{m.Id}'"))}.";
+
     /// <summary>
     /// Checks that <paramref name="pipeline"/> can serve this slot (its configured sampler is one the folder runs) and
     /// describes it. Throws <see cref="ModelFormatException"/> naming the folder and the samplers it runs otherwise.

@@ -75,6 +75,8 @@ public sealed class PromotionTests(TinyModelFolder model) : IClassFixture<TinyMo
         await using var factory = Secured(model);
         var admin = await AdminClientAsync(factory);
         await ProblemAssert.IsProblemAsync(await admin.PostAsync("/admin/models/restore", null), HttpStatusCode.Conflict);
+        var unknown = await ProblemAssert.IsProblemAsync(await admin.PostAsync("/admin/models/restore?model=sd3-nope", null), HttpStatusCode.NotFound);
+        Assert.Contains("No model 'sd3-nope' is served", unknown.GetProperty("detail").GetString());
         await ProblemAssert.IsProblemAsync(await admin.PostAsync("/admin/distillations/dist_nope/promote", null), HttpStatusCode.NotFound);
         var id = (await StartAsync(admin, Body(iterations: 100_000, checkpointInterval: 0))).GetProperty("id").GetString()!;
 
