@@ -17,7 +17,7 @@ public sealed class BenchServiceCommandTests : IDisposable
         var json = Path.Combine(_directory, "service.json");
 
         var result = CliInvocation.Run(BenchCommand.Create(), "service", "--preset", "tiny", "--size", "32x32", "--steps", "1",
-            "--concurrency", "1,2", "--requests", "3", "--warmup", "1", "--overhead-repeats", "2",
+            "--concurrency", "1,2", "--requests", "3", "--rounds", "2", "--warmup", "1", "--overhead-repeats", "2",
             "--memory-baseline", "2", "--memory-requests", "4", "--memory-concurrency", "2", "--out", json);
 
         Assert.True(result.Exit == 0, result.Error);
@@ -27,7 +27,8 @@ public sealed class BenchServiceCommandTests : IDisposable
         Assert.Equal([(true, 1), (true, 2), (false, 1), (false, 2)], report.Rows.Select(r => (r.Batching, r.Concurrency)));
         foreach (var row in report.Rows)
         {
-            Assert.Equal((3, 3, 0), (row.Sent, row.Succeeded, row.Failed));
+            // Each cell ran once per round, and its row pools both rounds.
+            Assert.Equal((2, 6, 6, 0), (row.Rounds, row.Sent, row.Succeeded, row.Failed));
             Assert.Equal(row.Succeeded / row.Seconds, row.ImagesPerSecond, 9);
             Assert.True(row.P50Ms > 0 && row.P50Ms <= row.P95Ms && row.P95Ms <= row.P99Ms && row.P99Ms <= row.MaxMs, $"{row.P50Ms}/{row.P95Ms}/{row.P99Ms}/{row.MaxMs}");
             // A closed loop of c clients cannot finish faster than its slowest request.

@@ -35,8 +35,9 @@ internal static partial class BenchCommand
         var steps = Int("--steps", "Steps per image in the load and overhead cells.", d.Steps);
         var concurrency = List("--concurrency", "Concurrent clients per load cell, e.g. 1,4,16.", string.Join(",", d.Concurrency));
         var requests = Int("--requests", "Requests per load cell.", d.Requests);
-        var warmup = Int("--warmup", "Untimed requests after each service start.", d.Warmup);
-        var cellSeconds = Int("--cell-seconds", "Time limit of one load cell.", d.CellSeconds);
+        var warmup = Int("--warmup", "Untimed requests after each service start (they let it settle).", d.Warmup);
+        var rounds = Int("--rounds", "Passes over every load cell; rows pool the rounds.", d.Rounds);
+        var cellSeconds = Int("--cell-seconds", "Time limit of one load cell in one round.", d.CellSeconds);
         var maxBatch = Int("--max-batch", "Batching:MaxBatchSize of the batching-on cells.", d.MaxBatchSize);
         var overheadRepeats = Int("--overhead-repeats", "Timed pairs (HTTP request, in-process Generate) of the overhead cell.", d.OverheadRepeats);
         var memoryPreset = new Option<string>("--memory-preset") { Description = "Random preset of the memory run.", DefaultValueFactory = _ => d.MemoryPreset };
@@ -51,7 +52,7 @@ internal static partial class BenchCommand
 
         var command = new Command("service", "Benchmark the real service over loopback HTTP: load (batching on/off), overhead vs the pipeline, memory over many requests.")
         {
-            preset, size, steps, concurrency, requests, warmup, cellSeconds, maxBatch, overheadRepeats, memoryPreset, memorySize, memorySteps,
+            preset, size, steps, concurrency, requests, warmup, rounds, cellSeconds, maxBatch, overheadRepeats, memoryPreset, memorySize, memorySteps,
             memoryConcurrency, memoryBaseline, memoryRequests, memorySeconds, serviceDll, output,
         };
         command.Subcommands.Add(ServiceModels());
@@ -68,6 +69,7 @@ internal static partial class BenchCommand
                 Concurrency = ParseInts("--concurrency", parse.GetValue(concurrency)!),
                 Requests = parse.GetValue(requests),
                 Warmup = parse.GetValue(warmup),
+                Rounds = parse.GetValue(rounds),
                 CellSeconds = parse.GetValue(cellSeconds),
                 MaxBatchSize = parse.GetValue(maxBatch),
                 OverheadRepeats = parse.GetValue(overheadRepeats),

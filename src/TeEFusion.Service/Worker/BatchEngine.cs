@@ -49,9 +49,10 @@ public sealed class BatchEngine(
 
     // The image's batching entry: which runs of the same request give the same bytes (see BatchingOptions.PadToMaxBatchSize).
     private readonly string _batching = padToMaxBatchSize ? $"padded-{maxBatchSize}" : "rows-in-flight";
-    // Orders admissions and steps, for JobRun.WaitingSince; and the work each group got (see DeviceShares).
-    private long _ticks;
+    // The work each group got (see DeviceShares).
     private readonly DeviceShares<StepGroup> _shares = new();
+    // The same ledger per model, for admission: which model's queued job takes a free place in the batch.
+    private readonly DeviceShares<string> _modelShares = new();
 
     public int ActiveJobs => _runs.Count;
 
@@ -62,6 +63,24 @@ public sealed class BatchEngine(
 
     /// <summary>True when a job of model <paramref name="modelId"/> is running (a swap of that model waits for it).</summary>
     public bool RunsModel(string modelId) => _runs.Any(r => r.Job.Spec.Model == modelId);
+
+    /// <summary>
+    /// Which of the queued <paramref name="heads"/> (each model's oldest job, oldest first) leaves the queue next: one that
+    /// already ended (canceled, overdue) is dropped first; otherwise the head of the model that has had the least device
+    /// work (see <see cref="DeviceShares{TGroup}"/>; models queued or running count, a model that was neither joins level),
+    /// ties to the oldest. Without it the queue is one line for all models, so under load every job waits behind as many
+    /// others whatever its model, the models finish equally many images per second, and a student's one pass per step
+    /// no longer shows in its latency; with it the device's time is split evenly between the models, so a model whose
+    /// images need half the work finishes twice as many. A head that does not fit waits (it is not overtaken, so a
+    /// large job cannot starve).
+    /// </summary>
+    public Job ChooseAdmission(IReadOnlyList<Job> heads, DateTimeOffset now)
+    {
+        if (heads.FirstOrDefault(h => h.IsFinished || h.IsOverdue(now)) is { } ended) return ended;
+        _modelShares.Track(heads.Select(h => h.Spec.Model).Concat(_runs.Select(r => r.Job.Spec.Model)));
+        var model = _modelShares.Least(heads.GroupBy(h => h.Spec.Model).ToDictionary(g => g.Key, g => g.Min(h => h.Sequence)));
+        return heads.First(h => h.Spec.Model == model);
+    }
 
     /// <summary>True when the job's images fit beside those in flight (a job larger than the batch runs alone).</summary>
     public bool CanAdmit(Job job) => _runs.Count == 0 || ActiveImages + job.Spec.ImageCount <= maxBatchSize;
@@ -92,7 +111,8 @@ public sealed class BatchEngine(
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
             _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
             {
-                WaitingSince = _ticks++,
+                // It has waited since it was submitted: a job queued while another group stepped goes first on a tie.
+                WaitingSince = job.CreatedAt.UtcTicks,
             });
             logger.LogInformation("Job {JobId} started on {ModelId} ({Sampler}): {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id,
                 spec.Model, spec.Request.Sampler.Name, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps);
@@ -112,7 +132,6 @@ public sealed class BatchEngine(
         DropEnded();
         if (_runs.Count == 0) return;
         var key = _shares.Next(_runs.Select(r => (r.Group, r.WaitingSince)).ToList());
-        var tick = _ticks++;
         var group = _runs.Where(r => r.Group == key).ToList();
         var rows = group.SelectMany(r => Enumerable.Range(0, r.ImageCount).Select(k => new SampleRow(r, k))).ToList();
 
@@ -129,7 +148,7 @@ public sealed class BatchEngine(
                 continue;
             }
             run.Step++;
-            run.WaitingSince = tick;
+            run.WaitingSince = now.UtcTicks;
             run.Job.ReportProgress(run.Step, now);
             if (run.Done) Retire(run);
         }
@@ -210,7 +229,9 @@ public sealed class BatchEngine(
         var result = group.Pipeline.CreateSampler(group.Sampler).Step(input);
         var next = result.Latents;                                                             // (B, C, h, w)
         // Padding rows are work the device does too.
-        _shares.Charge(group, result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3]);
+        var work = result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3];
+        _shares.Charge(group, work);
+        _modelShares.Charge(real[0].Run.Job.Spec.Model, work);
         for (var i = 0; i < real.Count; i++)
             real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
         instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);

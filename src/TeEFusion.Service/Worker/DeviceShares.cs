@@ -21,11 +21,24 @@ public sealed class DeviceShares<TGroup> where TGroup : notnull
     {
         if (runs.Count == 0) throw new ArgumentException("No job is running.", nameof(runs));
         var waited = runs.GroupBy(r => r.Group).ToDictionary(g => g.Key, g => g.Min(r => r.WaitingSince));
-        foreach (var gone in _work.Keys.Where(g => !waited.ContainsKey(g)).ToList()) _work.Remove(gone);
-        var level = _work.Count == 0 ? 0 : _work.Values.Min();
-        foreach (var group in waited.Keys) _work.TryAdd(group, level);
-        return waited.Keys.OrderBy(g => _work[g]).ThenBy(g => waited[g]).First();
+        Track(waited.Keys);
+        return Least(waited);
     }
+
+    /// <summary>Makes <paramref name="active"/> the active groups: the others are forgotten, new ones join at the level of
+    /// the least-served.</summary>
+    public void Track(IEnumerable<TGroup> active)
+    {
+        var set = active.ToHashSet();
+        foreach (var gone in _work.Keys.Where(g => !set.Contains(g)).ToList()) _work.Remove(gone);
+        var level = _work.Count == 0 ? 0 : _work.Values.Min();
+        foreach (var group in set) _work.TryAdd(group, level);
+    }
+
+    /// <summary>Of <paramref name="candidates"/> (tracked groups and how long each waited, smaller = longer), the
+    /// least-served, ties to the longest waiting.</summary>
+    public TGroup Least(IReadOnlyDictionary<TGroup, long> candidates) =>
+        candidates.Keys.OrderBy(g => _work[g]).ThenBy(g => candidates[g]).First();
 
     /// <summary>Counts <paramref name="work"/> (model passes × latent pixels) done for <paramref name="group"/>.</summary>
     public void Charge(TGroup group, long work) => _work[group] = _work.GetValueOrDefault(group) + work;

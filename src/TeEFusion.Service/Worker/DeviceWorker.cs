@@ -31,6 +31,7 @@ public sealed class DeviceWorker(
     // (null once the batch took its first step).
     private BatchEngine _engine = null!;
     private DateTimeOffset? _gatherUntil;
+    private Job? _next;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,17 +137,19 @@ public sealed class DeviceWorker(
             _engine.ActiveJobs, Head(now), gathering, inbox.Training.HasWork);
     }
 
+    // The queued job the engine would admit next (see BatchEngine.ChooseAdmission), kept for Admit.
     private QueueHead Head(DateTimeOffset now)
     {
-        if (!inbox.Jobs.Reader.TryPeek(out var job)) return QueueHead.Empty;
+        var heads = inbox.Jobs.Heads();
+        _next = heads.Count == 0 ? null : _engine.ChooseAdmission(heads, now);
+        if (_next is not { } job) return QueueHead.Empty;
         return job.IsFinished || job.IsOverdue(now) || _engine.CanAdmit(job) ? QueueHead.Admissible : QueueHead.Blocked;
     }
 
-    // The head leaves the queue: a canceled one is dropped, an overdue one ended, any other joins the batch.
+    // The chosen job leaves the queue: a canceled one is dropped, an overdue one ended, any other joins the batch.
     private void Admit()
     {
-        if (!inbox.Jobs.Reader.TryRead(out var job)) return;
-        inbox.Jobs.Left(job);
+        if (_next is not { } job || !inbox.Jobs.TryTake(job)) return;
         var now = time.GetUtcNow();
         if (job.IsFinished) return;
         if (job.IsOverdue(now))
@@ -184,9 +187,8 @@ public sealed class DeviceWorker(
     private void Drain()
     {
         inbox.Jobs.Close();
-        while (inbox.Jobs.Reader.TryRead(out var job))
+        while (inbox.Jobs.TryTakeOldest(out var job))
         {
-            inbox.Jobs.Left(job);
             _engine.EndForShutdown(job, BatchEngine.ShutdownQueuedReason);
         }
         var started = time.GetTimestamp();

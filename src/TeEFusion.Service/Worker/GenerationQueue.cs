@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Options;
@@ -7,28 +6,27 @@ using TeEFusion.Service.Options;
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// The jobs waiting for the device worker: a bounded channel with one reader. Writers never wait: a full queue is
-/// answered at once (429 + Retry-After) instead of leaving HTTP requests hanging on backpressure. Each accepted job
-/// wakes the worker through its <see cref="WorkerSignal"/>.
+/// The jobs waiting for the device worker: one first-in-first-out line per served model, bounded by one capacity for
+/// all. Writers never wait: a full queue is answered at once (429 + Retry-After) instead of leaving HTTP requests hanging
+/// on backpressure. Each accepted job wakes the worker through its <see cref="WorkerSignal"/>. The worker sees the head of
+/// every model's line (<see cref="Heads"/>) and picks which leaves next by the device work each model has had, so a
+/// model whose jobs need less work per image (a student beside its teacher) is not held behind the other's line.
 /// </summary>
 public sealed class GenerationQueue
 {
-    private readonly Channel<Job> _channel;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, Queue<Job>> _lines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Job> _waiting = new(StringComparer.Ordinal);
     private readonly WorkerSignal _signal;
     private TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
+    private int _count;
+    private bool _closed;
 
     public GenerationQueue(IOptions<QueueOptions> options, WorkerSignal signal)
     {
         _signal = signal;
         Capacity = options.Value.Capacity;
-        _channel = Channel.CreateBounded<Job>(new BoundedChannelOptions(Capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public int Capacity { get; }
@@ -36,34 +34,68 @@ public sealed class GenerationQueue
     /// <summary>Jobs in the queue that are still waiting (canceled ones no longer count).</summary>
     public int Depth => _waiting.Values.Count(j => !j.IsFinished);
 
-    internal ChannelReader<Job> Reader => _channel.Reader;
-
     /// <summary>Adds the job; false when the queue is full or closed for shutdown.</summary>
     public bool TryEnqueue(Job job)
     {
-        // Registered and announced before the write: once written, the worker may take the job at any moment, and
-        // its events must follow "queued". Under the lock, sequences follow the order of the writes.
+        // Registered and announced before it is visible to the worker, which may take it at any moment after: its events
+        // must follow "queued". Under the lock, sequences follow the order of the writes. A canceled job keeps its place
+        // (and its share of the capacity) until the worker drops it, as it is then at the head of its line.
         lock (_gate)
         {
-            // A refused job is dropped by the caller, so its "queued" event is never seen.
+            if (_closed || _count >= Capacity) return false;
             job.Sequence = ++_sequence;
             _waiting[job.Id] = job;
             job.Enqueued(Position(job));
-            if (_channel.Writer.TryWrite(job))
-            {
-                _signal.Notify();
-                return true;
-            }
-            _waiting.TryRemove(job.Id, out _);
-            return false;
+            if (!_lines.TryGetValue(job.Spec.Model, out var line)) _lines[job.Spec.Model] = line = new Queue<Job>();
+            line.Enqueue(job);
+            _count++;
+        }
+        _signal.Notify();
+        return true;
+    }
+
+    /// <summary>The oldest job of each model's line, oldest first; empty when nothing is queued.</summary>
+    public IReadOnlyList<Job> Heads()
+    {
+        lock (_gate)
+        {
+            if (_count == 0) return [];
+            return _lines.Values.Where(l => l.Count > 0).Select(l => l.Peek()).OrderBy(j => j.Sequence).ToList();
         }
     }
 
-    /// <summary>Jobs ahead of this one (0 = next), or null when it is not waiting.</summary>
+    /// <summary>Takes <paramref name="head"/> (one of <see cref="Heads"/>) off the queue; false when it is no longer a head.</summary>
+    public bool TryTake(Job head)
+    {
+        lock (_gate)
+        {
+            if (!_lines.TryGetValue(head.Spec.Model, out var line) || !line.TryPeek(out var first) || !ReferenceEquals(first, head))
+                return false;
+            line.Dequeue();
+            if (line.Count == 0) _lines.Remove(head.Spec.Model);
+            _count--;
+            Left(head);
+            return true;
+        }
+    }
+
+    /// <summary>Takes the oldest job of any model (the shutdown drains the queue with it).</summary>
+    public bool TryTakeOldest(out Job job)
+    {
+        // Only the worker takes jobs, so the oldest head cannot leave between the two calls.
+        job = Heads().FirstOrDefault()!;
+        return job is not null && TryTake(job);
+    }
+
+    /// <summary>Jobs ahead of this one in arrival order (0 = next), or null when it is not waiting. Jobs of another model
+    /// may leave before or after it, by that model's share of the device.</summary>
     public int? PositionOf(Job job) => _waiting.ContainsKey(job.Id) && !job.IsFinished ? Position(job) : null;
 
     /// <summary>Stops accepting jobs (shutdown); what is queued stays readable.</summary>
-    public void Close() => _channel.Writer.TryComplete();
+    public void Close()
+    {
+        lock (_gate) _closed = true;
+    }
 
     /// <summary>Completes once no job waits (at once when none does): a shared store's relay then claims the next one.</summary>
     public Task WaitUntilEmptyAsync(CancellationToken cancellation)
@@ -77,17 +109,14 @@ public sealed class GenerationQueue
         return emptied.WaitAsync(cancellation);
     }
 
-    /// <summary>Marks a job as taken off the queue by the worker.</summary>
-    internal void Left(Job job)
+    // Called under the lock when a job leaves.
+    private void Left(Job job)
     {
-        lock (_gate)
-        {
-            _waiting.TryRemove(job.Id, out _);
-            if (!_waiting.IsEmpty) return;
-            var emptied = _emptied;
-            _emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            emptied.TrySetResult();
-        }
+        _waiting.TryRemove(job.Id, out _);
+        if (!_waiting.IsEmpty) return;
+        var emptied = _emptied;
+        _emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        emptied.TrySetResult();
     }
 
     private int Position(Job job) => _waiting.Values.Count(other => !other.IsFinished && other.Sequence < job.Sequence);

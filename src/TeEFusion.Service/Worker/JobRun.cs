@@ -56,7 +56,8 @@ internal sealed class JobRun : IDisposable
 
     public bool Done => Step >= Schedule.NumSteps;
 
-    /// <summary>The engine tick of the job's last step, or of its admission before its first: its group's turn comes by the oldest.</summary>
+    /// <summary>When (UTC ticks) the job's last step ended, or its submission before its first step: on equal work, the group
+    /// whose job has waited longest steps first.</summary>
     public long WaitingSince { get; set; }
 
     /// <summary>The jobs this one can share a step with.</summary>

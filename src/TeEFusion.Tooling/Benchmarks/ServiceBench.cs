@@ -48,8 +48,10 @@ public static class ServiceBench
     }
 
     // Both services run side by side (an idle one costs no CPU) and their cells take turns, alternating which goes first
-    // at each concurrency: run one mode's cells and then the other's, and whatever warms up or slows down over the run
-    // (the client's JIT, the kernels' shape caches, a slow spell of the machine) lands on one mode only.
+    // at each cell: run one mode's cells and then the other's, and whatever warms up or slows down over the run (the
+    // client's JIT, the kernels' shape caches, a slow spell of the machine) lands on one mode only. Every cell runs once
+    // per round (odd rounds take the concurrencies backwards) and its rows pool the rounds: a cell of a few seconds is
+    // otherwise at the mercy of one slow spell.
     private static async Task<IReadOnlyList<ServiceLoadRow>> LoadCellsAsync(HttpClient client, string folder, ServiceBenchSettings s,
         Action<string>? log, CancellationToken cancel)
     {
@@ -58,24 +60,29 @@ public static class ServiceBench
         using var single = await StartAsync(s, folder, s.Concurrency.Max(), log, cancel, ("Batching:Enabled", "false"), maxBatch);
         var loads = new[] { (Batching: true, Load: Load(client, batched, s.Width, s.Height, s.Steps, s)), (Batching: false, Load: Load(client, single, s.Width, s.Height, s.Steps, s)) };
         foreach (var (_, load) in loads) await WarmupAsync(load, s.Warmup, cancel);
-        var rows = new List<ServiceLoadRow>();
-        for (var cell = 0; cell < s.Concurrency.Count; cell++)
+        var runs = new Dictionary<(bool Batching, int Concurrency), List<LoadRun>>();
+        var turn = 0;
+        for (var round = 0; round < s.Rounds; round++)
         {
-            var concurrency = s.Concurrency[cell];
-            foreach (var (batching, load) in cell % 2 == 0 ? loads : loads.Reverse())
+            foreach (var concurrency in round % 2 == 0 ? s.Concurrency : s.Concurrency.Reverse())
             {
-                var run = await load.RunAsync(s.Requests, concurrency, TimeSpan.FromSeconds(s.CellSeconds), s.Seed + 1000, cancel);
-                var latencies = run.LatenciesMs;
-                var row = new ServiceLoadRow(batching, concurrency, run.Sent, run.Succeeded, run.Failed, run.Seconds, run.Succeeded / run.Seconds,
-                    Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.Count > 0 ? latencies[^1] : null,
-                    run.FirstFailure);
-                rows.Add(row);
-                log?.Invoke($"batching {(batching ? "on " : "off")} concurrency {concurrency,2}: {row.Succeeded}/{row.Sent} ok in {row.Seconds:F1} s, " +
-                            $"{row.ImagesPerSecond:F2} images/s, p50 {row.P50Ms:F0} p95 {row.P95Ms:F0} p99 {row.P99Ms:F0} ms");
+                foreach (var (batching, load) in turn++ % 2 == 0 ? loads : loads.Reverse())
+                {
+                    var run = await load.RunAsync(s.Requests, concurrency, TimeSpan.FromSeconds(s.CellSeconds), s.Seed + 1000, cancel);
+                    if (!runs.TryGetValue((batching, concurrency), out var list)) runs[(batching, concurrency)] = list = [];
+                    list.Add(run);
+                    log?.Invoke($"round {round + 1}, batching {(batching ? "on " : "off")} concurrency {concurrency,2}: {run.Succeeded}/{run.Sent} ok in " +
+                                $"{run.Seconds:F1} s, {run.ImagesPerSecond:F2} images/s, p50 {run.Percentile(50):F0} p95 {run.Percentile(95):F0} ms");
+                }
             }
         }
         // The report lists batching on first, each mode by concurrency.
-        return rows.OrderByDescending(r => r.Batching).ThenBy(r => s.Concurrency.ToList().IndexOf(r.Concurrency)).ToList();
+        return runs.OrderByDescending(r => r.Key.Batching).ThenBy(r => s.Concurrency.ToList().IndexOf(r.Key.Concurrency)).Select(r =>
+        {
+            var all = LoadRun.Pool(r.Value);
+            return new ServiceLoadRow(r.Key.Batching, r.Key.Concurrency, all.Sent, all.Succeeded, all.Failed, all.Seconds, all.ImagesPerSecond,
+                all.Percentile(50), all.Percentile(95), all.Percentile(99), all.MaxMs, all.FirstFailure) { Rounds = r.Value.Count };
+        }).ToList();
     }
 
     // The cell the target is about (batching on, padding off: a lone job is one row, as in the pipeline), then batching off.

@@ -4,12 +4,16 @@ using System.Text.Json;
 
 namespace TeEFusion.Tooling.Benchmarks;
 
-/// <summary>One closed-loop load cell: <paramref name="Concurrency"/> clients against a service with batching on or off.</summary>
-/// <param name="ImagesPerSecond">Succeeded requests (one image each) / wall seconds of the cell.</param>
+/// <summary>One closed-loop load cell: <paramref name="Concurrency"/> clients against a service with batching on or off, over every round.</summary>
+/// <param name="ImagesPerSecond">Succeeded requests (one image each) / wall seconds of the cell, all rounds together.</param>
 /// <param name="P50Ms">Latency percentiles (nearest rank) of the succeeded requests, end to end over HTTP.</param>
 public sealed record ServiceLoadRow(
     bool Batching, int Concurrency, int Sent, int Succeeded, int Failed, double Seconds, double ImagesPerSecond,
-    double? P50Ms, double? P95Ms, double? P99Ms, double? MaxMs, string? FirstFailure);
+    double? P50Ms, double? P95Ms, double? P99Ms, double? MaxMs, string? FirstFailure)
+{
+    /// <summary>How many rounds the row pools (1 in results written before rounds existed).</summary>
+    public int Rounds { get; init; } = 1;
+}
 
 /// <summary>One synchronous request over HTTP vs the same request through StudentPipeline.Generate in process.</summary>
 /// <param name="Ratio">Median HTTP ms / median pipeline ms (target ≤ <see cref="ServiceBench.OverheadTarget"/>).</param>
@@ -48,8 +52,9 @@ public sealed record ServiceBenchReport(
         Line($"- The real service (`{s.ServiceDll}`) runs as a child process on 127.0.0.1; every request is a synchronous `POST /v1/images/generations` ",
              $"(n 1, b64_json, guidance {s.Guidance}, prompt \"{s.Prompt}\", seed varied per request) over loopback HTTP.");
         Line($"- Load: preset {s.Preset} (random weights), {s.Width}×{s.Height}, {s.Steps} steps; closed loop: each of `concurrency` clients sends its next request when its ",
-             $"last one answered; {s.Requests} requests per cell (at most {s.CellSeconds} s), after {s.Warmup} untimed warmup request(s) per service start; ",
-             $"both services run side by side and their cells take turns (which mode goes first alternates with the concurrency). ",
+             $"last one answered; {s.Requests} requests per cell (at most {s.CellSeconds} s) in each of {s.Rounds} round(s), rows pooling the rounds (odd rounds ",
+             $"take the concurrencies backwards), after {s.Warmup} untimed warmup request(s) per service start; ",
+             $"both services run side by side and their cells take turns (which mode goes first alternates at every cell). ",
              $"Batching on = `Batching:Enabled true`, `MaxBatchSize {s.MaxBatchSize}`, padding as the service's default (`PadToMaxBatchSize false`: each step runs the rows in flight); off = `Batching:Enabled false` (one job at a time).");
         Line($"- Overhead: one request at a time, {s.OverheadRepeats} back-to-back HTTP requests per service configuration (then that service is stopped), ",
              $"then {s.OverheadRepeats} in-process `StudentPipeline.Generate` calls of the same request (same folder, prompt, seed, size, steps, guidance; PNG included), ",

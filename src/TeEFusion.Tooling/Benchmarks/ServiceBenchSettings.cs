@@ -20,8 +20,15 @@ public sealed record ServiceBenchSettings : ServiceRequestBenchSettings
     /// <summary>Requests per load cell (each cell also stops at <see cref="CellSeconds"/>).</summary>
     public int Requests { get; init; } = 64;
 
-    /// <summary>Untimed requests after each service start, before its first timed cell.</summary>
-    public int Warmup { get; init; } = 2;
+    /// <summary>
+    /// Untimed requests after each service start, before its first timed cell. Enough for the service to settle: the first
+    /// few dozen requests after a start still pay for JIT compilation and the kernels' first runs, and with a couple of
+    /// warm-ups the first cell's tail was measured at several times the later cells'.
+    /// </summary>
+    public int Warmup { get; init; } = 32;
+
+    /// <summary>Passes over every load cell; each row pools its cell's rounds.</summary>
+    public int Rounds { get; init; } = 3;
 
     public int CellSeconds { get; init; } = 60;
 
@@ -50,6 +57,7 @@ public sealed record ServiceBenchSettings : ServiceRequestBenchSettings
         AtLeast("--memory-steps", MemorySteps, 1);
         AtLeast("--requests", Requests, 1);
         AtLeast("--warmup", Warmup, 0);
+        AtLeast("--rounds", Rounds, 1);
         AtLeast("--cell-seconds", CellSeconds, 1);
         AtLeast("--max-batch", MaxBatchSize, 1);
         AtLeast("--overhead-repeats", OverheadRepeats, 1);

@@ -20,7 +20,18 @@ internal sealed record ImageRequestBody(string Prompt, int N, string Size, strin
 }
 
 /// <summary>What one closed-loop load run measured: latencies of the requests that succeeded, in ms.</summary>
-internal sealed record LoadRun(int Sent, int Succeeded, int Failed, double Seconds, IReadOnlyList<double> LatenciesMs, string? FirstFailure);
+internal sealed record LoadRun(int Sent, int Succeeded, int Failed, double Seconds, IReadOnlyList<double> LatenciesMs, string? FirstFailure)
+{
+    /// <summary>Several runs of one cell (rounds) as one: their requests, latencies and seconds add up.</summary>
+    public static LoadRun Pool(IReadOnlyList<LoadRun> rounds) => new(rounds.Sum(r => r.Sent), rounds.Sum(r => r.Succeeded), rounds.Sum(r => r.Failed),
+        rounds.Sum(r => r.Seconds), rounds.SelectMany(r => r.LatenciesMs).Order().ToList(), rounds.Select(r => r.FirstFailure).FirstOrDefault(f => f is not null));
+
+    public double ImagesPerSecond => Succeeded / Seconds;
+
+    public double? Percentile(int p) => ServiceBench.Percentile(LatenciesMs, p);
+
+    public double? MaxMs => LatenciesMs.Count > 0 ? LatenciesMs[^1] : null;
+}
 
 /// <summary>
 /// A closed-loop load generator: <c>concurrency</c> workers each send one synchronous generation request, wait for the

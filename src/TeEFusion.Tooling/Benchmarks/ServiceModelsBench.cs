@@ -88,12 +88,9 @@ public static class ServiceModelsBench
     // One row per cell kind, concurrency and model, over every round: the rounds' requests, latencies and seconds add up.
     private static ServiceModelRow Row(string kind, int concurrency, string model, string sampler, IReadOnlyList<LoadRun> rounds)
     {
-        var latencies = rounds.SelectMany(r => r.LatenciesMs).Order().ToList();
-        var succeeded = rounds.Sum(r => r.Succeeded);
-        var seconds = rounds.Sum(r => r.Seconds);
-        return new ServiceModelRow(kind, concurrency, model, sampler, rounds.Count, rounds.Sum(r => r.Sent), succeeded, rounds.Sum(r => r.Failed), seconds,
-            succeeded / seconds, ServiceBench.Percentile(latencies, 50), ServiceBench.Percentile(latencies, 95), ServiceBench.Percentile(latencies, 99),
-            latencies.Count > 0 ? latencies[^1] : null, rounds.Select(r => r.FirstFailure).FirstOrDefault(f => f is not null));
+        var all = LoadRun.Pool(rounds);
+        return new ServiceModelRow(kind, concurrency, model, sampler, rounds.Count, all.Sent, all.Succeeded, all.Failed, all.Seconds,
+            all.ImagesPerSecond, all.Percentile(50), all.Percentile(95), all.Percentile(99), all.MaxMs, all.FirstFailure);
     }
 
     // Student ÷ teacher per cell kind and concurrency; the target is judged on the together cells whose requests all succeeded.

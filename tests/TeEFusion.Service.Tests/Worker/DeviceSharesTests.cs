@@ -15,6 +15,22 @@ public sealed class DeviceSharesTests
     }
 
     [Fact]
+    public void A_tracked_group_that_has_not_run_is_level_with_the_least_served_and_one_that_left_is_forgotten()
+    {
+        var shares = new DeviceShares<string>();
+        shares.Track(["student", "teacher"]);
+        shares.Charge("teacher", 8);
+        shares.Charge("student", 3);
+        // The queued model joins level with the least-served (3), so it ties the student and goes first by waiting longer.
+        shares.Track(["student", "teacher", "queued"]);
+        Assert.Equal(3, shares.Work["queued"]);
+        Assert.Equal("queued", shares.Least(new Dictionary<string, long> { ["queued"] = 1, ["student"] = 2, ["teacher"] = 0 }));
+        Assert.Equal("student", shares.Least(new Dictionary<string, long> { ["student"] = 2, ["teacher"] = 0 }));
+        shares.Track(["teacher"]);
+        Assert.Equal(["teacher"], shares.Work.Keys);
+    }
+
+    [Fact]
     public void Nothing_running_is_an_error()
     {
         Assert.Throws<ArgumentException>(() => new DeviceShares<string>().Next([]));

@@ -105,6 +105,54 @@ public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixtur
         (JobState, JobErrorCode?) Outcome(Job job) => (job.State, job.Snapshot(time.Now).ErrorCode);
     }
 
+    [Fact]
+    public void UnderAClosedLoopOnBothModelsEachModelGetsHalfTheDeviceSoTheStudentFinishesTwiceAsManyImages()
+    {
+        // Two clients per model, each sending its next job when the last one ends, into one queue and a batch of two:
+        // the queue always holds jobs of both models, as in a service under load. One line for all models would let them
+        // finish equally many jobs; choosing by work gives each model half the device, and a CFG job needs twice the work.
+        using var signal = new WorkerSignal();
+        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new Options.QueueOptions { Capacity = 8 }), signal);
+        var student = new Order(TestSpecs.StudentModel, Student, "a red fox", 1, Steps: 2, Guidance: 4);
+        var teacher = new Order(EngineFixture.TeacherModel, EulerCfg, "a blue bird", 2, Steps: 2, Guidance: 4);
+        var pending = new List<(Order Order, Job Job)>();
+        void Send(Order order)
+        {
+            var job = order.NewJob();
+            Assert.True(queue.TryEnqueue(job));
+            pending.Add((order, job));
+        }
+        foreach (var order in new[] { teacher, teacher, student, student }) Send(order);
+        var finished = new List<string>();
+        using (var engine = new BatchEngine(fixture.Models, maxBatchSize: 2, padToMaxBatchSize: false, ResiliencePipeline.Empty,
+                   new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance))
+        {
+            for (var loop = 0; finished.Count < 30; loop++)
+            {
+                Assert.True(loop < 1000, "the load did not finish 30 jobs");
+                var heads = queue.Heads();
+                if (heads.Count > 0 && engine.ChooseAdmission(heads, DateTimeOffset.UtcNow) is var next && engine.CanAdmit(next))
+                {
+                    Assert.True(queue.TryTake(next));
+                    engine.Admit(next);
+                    continue;
+                }
+                engine.StepNext();
+                foreach (var done in pending.Where(p => p.Job.IsFinished).ToList())
+                {
+                    Assert.Equal(JobState.Succeeded, done.Job.State);
+                    pending.Remove(done);
+                    finished.Add(done.Order.Model);
+                    Send(done.Order);
+                }
+            }
+        }
+
+        var students = finished.Count(m => m == TestSpecs.StudentModel);
+        var teachers = finished.Count - students;
+        Assert.True(students >= 1.6 * teachers, $"the student finished {students} jobs and the teacher {teachers}: {string.Join(", ", finished)}");
+    }
+
     // One StepNext; the jobs whose progress moved (one group's).
     private static Job[] Advance(BatchEngine engine, IEnumerable<Job> jobs)
     {

@@ -62,8 +62,7 @@ public sealed class WorkerSignalTests
 
         var emptied = queue.WaitUntilEmptyAsync(CancellationToken.None);
         Assert.False(emptied.IsCompleted);
-        Assert.True(queue.Reader.TryRead(out var taken));
-        queue.Left(taken);
+        Assert.True(queue.TryTake(Assert.Single(queue.Heads())));
 
         await emptied.WaitAsync(TimeSpan.FromSeconds(10));
     }
