@@ -31,6 +31,35 @@ public sealed class DeviceSharesTests
     }
 
     [Fact]
+    public void A_group_that_comes_back_gets_back_what_the_others_did_meanwhile_up_to_one_step_and_never_more()
+    {
+        var shares = new DeviceShares<string>();
+        shares.Track(["student", "teacher"]);
+        shares.Charge("student", 1);
+        shares.Charge("teacher", 2);                 // the largest step so far: 2
+        shares.Charge("student", 1);                  // student 2, teacher 2
+
+        // The student's client is between two requests: the teacher steps alone once, then the student's next job arrives.
+        shares.Track(["teacher"]);
+        shares.Charge("teacher", 2);                  // teacher 4
+        shares.Track(["student", "teacher"]);
+        Assert.Equal(2, shares.Work["student"]);      // it did not lose its share of the gap: it steps twice before the teacher
+
+        // Away for longer than one step of the others' work: it comes back one step below them, not further.
+        shares.Track(["teacher"]);
+        for (var i = 0; i < 5; i++) shares.Charge("teacher", 2);   // teacher 14
+        shares.Track(["student", "teacher"]);
+        Assert.Equal(12, shares.Work["student"]);
+
+        // A group that left ahead comes back level, not ahead; a new group joins level.
+        shares.Charge("student", 6);                  // student 18, teacher 14
+        shares.Track(["teacher"]);
+        shares.Track(["student", "teacher", "new"]);
+        Assert.Equal(14, shares.Work["student"]);
+        Assert.Equal(14, shares.Work["new"]);
+    }
+
+    [Fact]
     public void Nothing_running_is_an_error()
     {
         Assert.Throws<ArgumentException>(() => new DeviceShares<string>().Next([]));
