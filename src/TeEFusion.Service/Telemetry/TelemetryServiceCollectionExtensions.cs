@@ -6,7 +6,10 @@ using TeEFusion.Service.Options;
 
 namespace TeEFusion.Service.Telemetry;
 
-/// <summary>OpenTelemetry traces and metrics: ASP.NET Core + <see cref="ServiceTelemetry"/>, Prometheus, OTLP when configured.</summary>
+/// <summary>
+/// OpenTelemetry traces and metrics: ASP.NET Core, the .NET runtime, <see cref="ServiceTelemetry"/> and the gauges over
+/// the service's state (capacity, health, model memory, distillation), Prometheus, OTLP when configured.
+/// </summary>
 public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
@@ -17,6 +20,7 @@ public static class TelemetryServiceCollectionExtensions
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton<ServiceTelemetry>();
+        services.AddSingleton<JobDurations>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing =>
@@ -26,7 +30,13 @@ public static class TelemetryServiceCollectionExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddMeter(ServiceTelemetry.Name);
+                // System.Runtime: the runtime's own meter (.NET 9+), for the process's working set, GC and thread pool.
+                metrics.AddAspNetCoreInstrumentation().AddMeter(ServiceTelemetry.Name, "System.Runtime");
+                // Observable gauges only report while their owner lives: the provider builds and keeps them.
+                metrics.AddInstrumentation(provider => ActivatorUtilities.CreateInstance<CapacityMetrics>(provider))
+                    .AddInstrumentation(provider => ActivatorUtilities.CreateInstance<HealthMetrics>(provider))
+                    .AddInstrumentation(provider => ActivatorUtilities.CreateInstance<ModelMemoryMetrics>(provider))
+                    .AddInstrumentation(provider => ActivatorUtilities.CreateInstance<DistillationMetrics>(provider));
                 if (options.PrometheusEnabled) metrics.AddPrometheusExporter();
                 if (Otlp(options) is { } endpoint) metrics.AddOtlpExporter(o => Configure(o, endpoint, options));
             });

@@ -4,6 +4,7 @@ using TeEFusion.Service.Health;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
+using TeEFusion.Service.Telemetry;
 
 namespace TeEFusion.Service.Worker;
 
@@ -18,6 +19,7 @@ namespace TeEFusion.Service.Worker;
 public sealed class DeviceWorker(
     ModelHost model,
     WorkerInbox inbox,
+    JobDurations durations,
     BatchEngineFactory engines,
     ServiceHealth health,
     IOptions<WorkerOptions> options,
@@ -150,6 +152,9 @@ public sealed class DeviceWorker(
     private void Admit()
     {
         if (_next is not { } job || !inbox.Jobs.TryTake(job)) return;
+        // Every job the worker takes off the queue is timed to its end, however it ends (canceled while queued,
+        // expired, run, ended by the shutdown).
+        durations.Watch(job);
         var now = time.GetUtcNow();
         if (job.IsFinished) return;
         if (job.IsOverdue(now))
@@ -189,6 +194,7 @@ public sealed class DeviceWorker(
         inbox.Jobs.Close();
         while (inbox.Jobs.TryTakeOldest(out var job))
         {
+            durations.Watch(job);
             _engine.EndForShutdown(job, BatchEngine.ShutdownQueuedReason);
         }
         var started = time.GetTimestamp();
