@@ -1,5 +1,5 @@
 // Cross-object checks the schemas cannot make: every name an object points at exists in the same rendering and
-// the selectors select the Deployment's pods.
+// the selectors select the workloads' pods (Deployments and StatefulSets, e.g. the redis component's).
 
 const find = (objects, kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
@@ -9,11 +9,11 @@ const selects = (selector, labels) =>
 /** Returns a list of problems (empty when every reference resolves). */
 export function checkReferences(objects) {
   const problems = [];
-  const deployments = objects.filter((o) => o.kind === "Deployment");
-  for (const deployment of deployments) {
-    const pod = deployment.spec.template;
-    if (!selects(deployment.spec.selector.matchLabels, pod.metadata.labels)) {
-      problems.push(`Deployment ${deployment.metadata.name}: selector does not match its pod labels`);
+  const workloads = objects.filter((o) => ["Deployment", "StatefulSet"].includes(o.kind));
+  for (const workload of workloads) {
+    const pod = workload.spec.template;
+    if (!selects(workload.spec.selector.matchLabels, pod.metadata.labels)) {
+      problems.push(`${workload.kind} ${workload.metadata.name}: selector does not match its pod labels`);
     }
     for (const container of pod.spec.containers) {
       const portNames = new Set((container.ports ?? []).map((p) => p.name));
@@ -26,8 +26,10 @@ export function checkReferences(objects) {
         if (source.secretRef && !find(objects, "Secret", source.secretRef.name)) problems.push(`${container.name}: Secret '${source.secretRef.name}' missing`);
       }
       const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name));
+      // A StatefulSet's claim templates are volumes of its pods too.
+      const declared = [...(pod.spec.volumes ?? []), ...(workload.spec.volumeClaimTemplates ?? []).map((c) => c.metadata)];
       for (const name of mounted) {
-        if (!(pod.spec.volumes ?? []).some((v) => v.name === name)) problems.push(`${container.name}: volume '${name}' not declared`);
+        if (!declared.some((v) => v.name === name)) problems.push(`${container.name}: volume '${name}' not declared`);
       }
     }
     for (const volume of pod.spec.volumes ?? []) {
@@ -35,11 +37,11 @@ export function checkReferences(objects) {
       if (claim && !find(objects, "PersistentVolumeClaim", claim)) problems.push(`volume ${volume.name}: PVC '${claim}' missing`);
     }
   }
-  const podLabels = deployments.map((d) => d.spec.template.metadata.labels);
+  const podLabels = workloads.map((d) => d.spec.template.metadata.labels);
   for (const service of objects.filter((o) => o.kind === "Service")) {
     if (!podLabels.some((labels) => selects(service.spec.selector, labels))) problems.push(`Service ${service.metadata.name}: selects no pods`);
     for (const port of service.spec.ports) {
-      const named = deployments.some((d) => d.spec.template.spec.containers.some((c) => (c.ports ?? []).some((p) => p.name === port.targetPort || p.containerPort === port.targetPort)));
+      const named = workloads.some((d) => d.spec.template.spec.containers.some((c) => (c.ports ?? []).some((p) => p.name === port.targetPort || p.containerPort === port.targetPort)));
       if (!named) problems.push(`Service ${service.metadata.name}: targetPort '${port.targetPort}' is no container port`);
     }
   }
@@ -60,6 +62,14 @@ export function checkReferences(objects) {
   for (const hpa of objects.filter((o) => o.kind === "HorizontalPodAutoscaler")) {
     const ref = hpa.spec.scaleTargetRef;
     if (!find(objects, ref.kind, ref.name)) problems.push(`HorizontalPodAutoscaler ${hpa.metadata.name}: ${ref.kind} '${ref.name}' missing`);
+  }
+  // The Prometheus Operator scrapes what a ServiceMonitor selects: a Service, on a port it names.
+  for (const monitor of objects.filter((o) => o.kind === "ServiceMonitor")) {
+    const services = objects.filter((o) => o.kind === "Service" && selects(monitor.spec.selector?.matchLabels, o.metadata.labels));
+    if (services.length === 0) problems.push(`ServiceMonitor ${monitor.metadata.name}: selects no Service`);
+    for (const endpoint of monitor.spec.endpoints ?? []) {
+      if (!services.some((s) => s.spec.ports.some((p) => p.name === endpoint.port))) problems.push(`ServiceMonitor ${monitor.metadata.name}: no selected Service has a port '${endpoint.port}'`);
+    }
   }
   return problems;
 }
