@@ -38,9 +38,8 @@ public sealed class DistillationMetrics
         meter.CreateObservableGauge("teefusion.distillation.run.state", () => Recent(runs, _ => 1.0, withState: true),
             null, "1 for the run's current state.");
         // Every final state from the start, 0 included: Prometheus' increase() needs a sample before the first failure.
-        meter.CreateObservableCounter("teefusion.distillation.runs.ended",
-            () => EndStates.Select(state => new Measurement<long>(runs.All().Count(r => r.Snapshot().State == state), State(state))),
-            "{run}", "Runs that ended, by final state, since the process started.");
+        meter.CreateObservableCounter("teefusion.distillation.runs.ended", () => Ended(runs), "{run}",
+            "Runs that ended, by final state, since the process started.");
     }
 
     private static IEnumerable<Measurement<double>> Recent(DistillationRuns runs, Func<DistillationRunResponse, double?> value, bool withState = false)
@@ -51,6 +50,13 @@ public sealed class DistillationMetrics
             var id = new KeyValuePair<string, object?>(RunTag, run.Id);
             yield return withState ? new Measurement<double>(v, id, State(run.State)) : new Measurement<double>(v, id);
         }
+    }
+
+    // Runs are kept for the process's life, so the count of each final state only grows: a counter.
+    private static IEnumerable<Measurement<long>> Ended(DistillationRuns runs)
+    {
+        var states = runs.All().Select(r => r.Snapshot().State).ToList();
+        return EndStates.Select(state => new Measurement<long>(states.Count(s => s == state), State(state)));
     }
 
     private static KeyValuePair<string, object?> State(DistillationRunState state) => new(StateTag, state.ToString().ToLowerInvariant());

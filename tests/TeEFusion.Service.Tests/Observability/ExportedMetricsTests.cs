@@ -78,10 +78,8 @@ public sealed class ExportedMetricsTests(TinyModelFolder model) : IClassFixture<
         Assert.True(unused.Count == 0, "The service exports, and nothing shows: " + string.Join(", ", unused));
     }
 
-    private static readonly string[] HistogramSuffixes = ["_bucket", "_sum", "_count"];
-
     // A histogram is read when any of its series is (a quantile reads _bucket, a mean _sum and _count).
     private static bool Read(string name, IReadOnlySet<string> used) =>
-        used.Contains(name) || HistogramSuffixes.FirstOrDefault(name.EndsWith) is { } suffix &&
-        HistogramSuffixes.Any(other => used.Contains(name[..^suffix.Length] + other));
+        used.Contains(name) || MetricsScrape.HistogramSuffixes.FirstOrDefault(name.EndsWith) is { } suffix &&
+        MetricsScrape.HistogramSuffixes.Any(other => used.Contains(name[..^suffix.Length] + other));
 }

@@ -11,7 +11,8 @@ namespace TeEFusion.Service.Tests.Observability;
 /// </summary>
 public sealed partial class MetricsScrape
 {
-    private static readonly string[] HistogramSuffixes = ["_bucket", "_sum", "_count"];
+    /// <summary>The series a histogram family exports.</summary>
+    public static readonly string[] HistogramSuffixes = ["_bucket", "_sum", "_count"];
 
     private readonly IReadOnlyList<(string Name, Dictionary<string, string> Labels, double Value)> _samples;
 
