@@ -38,7 +38,8 @@ public static class ImageEventStream
         response.Headers.CacheControl = "no-cache";
         // nginx buffers answers by default; previews must arrive when they are drawn.
         response.Headers["X-Accel-Buffering"] = "no";
-        await response.StartAsync(http.RequestAborted);
+        // Headers now, not with the first event: the client learns at once that the stream began (and the job's id).
+        await response.Body.FlushAsync(http.RequestAborted);
         try
         {
             await foreach (var entry in store.ReadEventsAsync(s.Id, 0, http.RequestAborted))
