@@ -64,8 +64,7 @@ public static class PreviewBench
         var latent = pipeline.InitialLatents([request]);                                             // (1, C, h, w)
         var preview = Timing.Measure(() => DrawPreview(projection, latent, size), warmup: 1, repeats);
         var decoded = Timing.Measure(() => DecodePreview(pipeline.Components.Vae, latent), warmup: 1, Math.Min(repeats, 3));
-        var plain = Timing.Measure(() => Generate(pipeline, projection, request, 0), warmup: 1, repeats);
-        var partial = Timing.Measure(() => Generate(pipeline, projection, request, 3), warmup: 1, repeats);
+        var (plain, partial) = Alternate(() => Generate(pipeline, projection, request, 0), () => Generate(pipeline, projection, request, 3), repeats);
         return new Row(name, size, size, projection.LatentChannels, fitMs, projection.FitRmsError, preview, decoded, steps, plain, partial);
     }
 
@@ -81,6 +80,22 @@ public static class PreviewBench
         var decoded = Timing.Measure(() => DecodePreview(vae, latent), warmup: 0, repeats: 1);
         return new Row("SD3-medium VAE (random weights)", size, size, config.LatentChannels, fitMs, projection.FitRmsError, preview, decoded, 0, null, null);
     }
+
+    // The two cells run in turns after one warmup each, so that a shared machine's changing load falls on both alike.
+    private static (Timing A, Timing B) Alternate(Action a, Action b, int repeats)
+    {
+        a();
+        b();
+        var (runsA, runsB) = (new List<Timing>(), new List<Timing>());
+        for (var i = 0; i < repeats; i++)
+        {
+            runsA.Add(Timing.Measure(a, warmup: 0, repeats: 1));
+            runsB.Add(Timing.Measure(b, warmup: 0, repeats: 1));
+        }
+        return (Combine(runsA), Combine(runsB));
+    }
+
+    private static Timing Combine(List<Timing> runs) => Timing.Of(runs.Select(r => r.MedianMs).ToList(), runs.Select(r => r.MedianCpuMs ?? 0).ToList());
 
     private static (double Ms, LatentRgbProjection Projection) Fit(AutoencoderKL vae)
     {
@@ -124,10 +139,10 @@ public static class PreviewBench
     private static string Describe(Row r)
     {
         var latency = r.PartialImages0 is { } p0 && r.PartialImages3 is { } p3
-            ? string.Create(CultureInfo.InvariantCulture, $", {r.Steps} steps: partial_images 0 {p0.MedianMs:F0} ms, 3 {p3.MedianMs:F0} ms")
+            ? $", {r.Steps} steps: partial_images 0 {Ms(p0)} ms, 3 {Ms(p3)} ms"
             : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Width}x{r.Height}, preview {r.Preview.MedianMs:F1} ms vs full decode {r.FullDecodePreview.MedianMs:F1} ms{latency}");
+            $"{r.Width}x{r.Height}, preview {Ms(r.Preview)} ms vs full decode {Ms(r.FullDecodePreview)} ms{latency}");
     }
 
     private static string Markdown(Report report)
@@ -136,14 +151,15 @@ public static class PreviewBench
         var invariant = CultureInfo.InvariantCulture;
         text.AppendLine("# Partial images: preview cost and latency (CPU)");
         text.AppendLine();
-        text.AppendLine(invariant, $"Machine: {report.Machine}. Medians of repeated runs (min–max in the JSON); `teefusion bench previews` made it.");
+        text.AppendLine(invariant, $"Machine: {report.Machine}. Medians of repeated runs as wall / CPU ms (min–max in the JSON): on a shared machine");
+        text.AppendLine("the CPU time (all threads of the process) follows the work done, the wall time the other load too. `teefusion bench previews` made it.");
         text.AppendLine();
-        text.AppendLine("| model | size | latent channels | fit (ms) | fit RMS error | preview (ms) | full VAE decode preview (ms) | steps | partial_images 0 (ms) | partial_images 3 (ms) |");
+        text.AppendLine("| model | size | latent channels | fit (ms) | fit RMS error | preview (wall / CPU ms) | full VAE decode preview (wall / CPU ms) | steps | partial_images 0 (wall / CPU ms) | partial_images 3 (wall / CPU ms) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in report.Rows)
         {
             var steps = r.Steps > 0 ? r.Steps.ToString(invariant) : "–";
-            text.AppendLine(invariant, $"| {r.Model} | {r.Width}x{r.Height} | {r.LatentChannels} | {r.FitMs:F0} | {r.FitRmsError:F3} | {r.Preview.MedianMs:F1} | {r.FullDecodePreview.MedianMs:F1} | {steps} | {Ms(r.PartialImages0)} | {Ms(r.PartialImages3)} |");
+            text.AppendLine(invariant, $"| {r.Model} | {r.Width}x{r.Height} | {r.LatentChannels} | {r.FitMs:F0} | {r.FitRmsError:F3} | {Ms(r.Preview)} | {Ms(r.FullDecodePreview)} | {steps} | {Ms(r.PartialImages0)} | {Ms(r.PartialImages3)} |");
         }
         text.AppendLine();
         text.AppendLine("A preview is the fitted latent-to-RGB projection of x̂0, upsampled to the image size and encoded as PNG; the full-decode");
@@ -152,5 +168,6 @@ public static class PreviewBench
         return text.ToString();
     }
 
-    private static string Ms(Timing? timing) => timing is null ? "–" : timing.MedianMs.ToString("F0", CultureInfo.InvariantCulture);
+    private static string Ms(Timing? timing) =>
+        timing is null ? "–" : string.Create(CultureInfo.InvariantCulture, $"{timing.MedianMs:F1} / {timing.MedianCpuMs ?? double.NaN:F1}");
 }
