@@ -8,6 +8,9 @@ namespace TeEFusion.Cli.Commands;
 // `teefusion bench previews`: ms per partial image (fitted projection vs full VAE decode) and partial_images 3 vs 0 latency.
 internal static partial class BenchCommand
 {
+    // The SD3 VAE's downsampling factor: its latent grid must be whole.
+    private const int VaeSizeMultiple = 8;
+
     private static Command Previews()
     {
         var preset = new Option<string>("--preset") { Description = "Random preset measured beside the bundled model.", DefaultValueFactory = _ => "small" };
@@ -20,13 +23,20 @@ internal static partial class BenchCommand
         {
             preset, steps, repeats, vaeSize, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(Console.Error, () =>
         {
+            // Every option is checked before minutes of work start.
+            var randomPreset = RandomModelPresets.Parse(parse.GetValue(preset));
+            if (parse.GetValue(steps) < 1) throw new ArgumentException($"--steps must be at least 1, got {parse.GetValue(steps)}.");
+            if (parse.GetValue(repeats) < 1) throw new ArgumentException($"--repeats must be at least 1, got {parse.GetValue(repeats)}.");
+            if (parse.GetValue(vaeSize) is var side && (side < VaeSizeMultiple || side % VaeSizeMultiple != 0))
+                throw new ArgumentException($"--vae-size must be a positive multiple of {VaeSizeMultiple}, got {side}.");
             var jsonPath = parse.GetValue(output) ?? Path.Combine("bench", "results", "previews-cpu.json");
-            var report = PreviewBench.Run(BundledModel.Locate(), RandomModelPresets.Parse(parse.GetValue(preset)), parse.GetValue(steps),
-                parse.GetValue(repeats), parse.GetValue(vaeSize), Console.Error.WriteLine);
+            var report = PreviewBench.Run(BundledModel.Locate(), randomPreset, parse.GetValue(steps), parse.GetValue(repeats), parse.GetValue(vaeSize),
+                Console.Error.WriteLine);
             Console.Error.WriteLine($"Wrote {PreviewBench.Save(report, jsonPath)}");
-        });
+            return 0;
+        }));
         return command;
     }
 }
