@@ -192,13 +192,24 @@ public sealed class ModelHost : IHostedService, IDisposable
             clock.Elapsed.TotalMilliseconds);
     }
 
-    // Fitted here, off the worker thread, so that the first job asking for partial images does not wait for it.
-    private void FitPreviews(ModelSlot slot, SD3Pipeline pipeline)
+    /// <summary>
+    /// Fits <paramref name="pipeline"/>'s preview projection now, off the worker thread, so that the first job asking for
+    /// partial images does not wait for it. A failure is logged and leaves the model serving: its previews then fail
+    /// (logged per preview) and its jobs go on.
+    /// </summary>
+    public void FitPreviews(ModelSlot slot, SD3Pipeline pipeline)
     {
         var clock = Stopwatch.StartNew();
-        var projection = pipeline.PreviewProjection;
-        _logger.LogInformation("Model {ModelId}: preview projection fitted to its VAE in {ElapsedMs:F0} ms (RMS error {RmsError:F3})", slot.Id,
-            clock.Elapsed.TotalMilliseconds, projection.FitRmsError);
+        try
+        {
+            var projection = pipeline.PreviewProjection;
+            _logger.LogInformation("Model {ModelId}: preview projection fitted to its VAE in {ElapsedMs:F0} ms (RMS error {RmsError:F3})", slot.Id,
+                clock.Elapsed.TotalMilliseconds, projection.FitRmsError);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Model {ModelId}: fitting the preview projection failed; its jobs will have no partial images", slot.Id);
+        }
     }
 
     private ModelInfo DescribeUnloaded(ModelSlot slot)
