@@ -2,7 +2,7 @@ using TeEFusion.Cli.Commands;
 
 namespace TeEFusion.Cli.Tests;
 
-/// <summary>The service benches refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
+/// <summary>The service benches and the previews bench refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
 [Collection("Sequential")]
 public sealed class BenchBadOptionTests : IDisposable
 {
@@ -23,6 +23,9 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("jobstore", "--preset", "huge", "huge")]
     [InlineData("jobstore", "--steps", "0", "--steps")]
     [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
+    [InlineData("previews", "--preset", "huge", "huge")]
+    [InlineData("previews", "--steps", "0", "--steps")]
+    [InlineData("previews", "--vae-size", "100", "--vae-size")]
     public void BadOptionIsAnErrorNamingItAndWritesNothing(string bench, string option, string value, string named)
     {
         var json = Path.Combine(_directory, "bad.json");

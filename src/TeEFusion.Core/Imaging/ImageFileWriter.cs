@@ -57,6 +57,18 @@ public static class ImageFileWriter
     }
 
     /// <summary>
+    /// Encodes a preview, shape (1, 3, H, W) or (3, H, W), values in [−1, 1], without provenance: a preview is an
+    /// approximation of an image on its way, and no file should claim to be reproducible from its request.
+    /// </summary>
+    public static byte[] EncodePreview(Tensor image, ImageOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+        using var single = image.dim() == 4 && image.shape[0] == 1 ? image[0] : image.alias(); // (3, H, W)
+        return Write(DecodedImage.ToRgb24(single), (int)single.shape[2], (int)single.shape[1], null, output);
+    }
+
+    /// <summary>
     /// Re-encodes a PNG this class wrote in <paramref name="output"/>'s format, provenance included. PNG is lossless, so
     /// the result is byte for byte what <see cref="Encode"/> gives for the tensor the PNG was made from.
     /// </summary>
@@ -83,13 +95,14 @@ public static class ImageFileWriter
     }
 
     // Every file starts from the same fresh pixel buffer, so that a format's bytes depend on nothing else.
-    private static byte[] Write(byte[] rgb, int width, int height, ImageProvenance provenance, ImageOutput output)
+    // A null provenance writes none (a preview).
+    private static byte[] Write(byte[] rgb, int width, int height, ImageProvenance? provenance, ImageOutput output)
     {
-        if (provenance.Width != width || provenance.Height != height)
+        if (provenance is not null && (provenance.Width != width || provenance.Height != height))
             throw new ArgumentException($"provenance says {provenance.Width}x{provenance.Height} but the image is {width}x{height}.", nameof(provenance));
         using var image = Image.LoadPixelData<Rgb24>(rgb, width, height);
-        if (output.Format == ImageFormat.Png) PngTextChunks.Write(image.Metadata, provenance);
-        else ExifXmpProvenance.Write(image.Metadata, provenance);
+        if (provenance is not null && output.Format == ImageFormat.Png) PngTextChunks.Write(image.Metadata, provenance);
+        else if (provenance is not null) ExifXmpProvenance.Write(image.Metadata, provenance);
         using var file = new MemoryStream();
         image.Save(file, Encoder(output));
         return file.ToArray();

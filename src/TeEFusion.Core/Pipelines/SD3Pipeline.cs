@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Sampling;
+using TeEFusion.Core.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,6 +22,8 @@ public abstract class SD3Pipeline : IDisposable
 
     private const int PixelMultiple = 16;
 
+    private readonly Lazy<LatentRgbProjection> _preview;
+
     protected SD3Pipeline(SD3Components components, PipelineOptions options)
     {
         options.Validate();
@@ -33,6 +36,7 @@ public abstract class SD3Pipeline : IDisposable
         SizeMultiple = PixelMultiple * latentMultiple / (int)System.Numerics.BigInteger.GreatestCommonDivisor(PixelMultiple, latentMultiple);
         MaxImageSize = transformer.PosEmbedMaxSize * latentMultiple / SizeMultiple * SizeMultiple;
         DefaultImageSize = Math.Max(SizeMultiple, transformer.SampleSize * components.VaeScaleFactor / SizeMultiple * SizeMultiple);
+        _preview = new(() => LatentRgbProjection.Fit(components.Vae));
     }
 
     public SD3Components Components { get; }
@@ -104,6 +108,12 @@ public abstract class SD3Pipeline : IDisposable
         using var noGrad = no_grad();
         return Components.Vae.Decode(latents);
     }
+
+    /// <summary>
+    /// The cheap latent-to-RGB map for previews of images on their way, fitted to this folder's VAE on first use (a server
+    /// asks for it at load, so that no job waits for the fit).
+    /// </summary>
+    public LatentRgbProjection PreviewProjection => _preview.Value;
 
     /// <summary>Encodes decoded images as PNG, one provenance record per request.</summary>
     public IReadOnlyList<byte[]> EncodePng(Tensor images, IReadOnlyList<ResolvedGenerationRequest> requests) =>
@@ -183,6 +193,7 @@ public abstract class SD3Pipeline : IDisposable
     public void Dispose()
     {
         Conditioner.Dispose();
+        if (_preview.IsValueCreated) _preview.Value.Dispose();
         Components.Dispose();
         GC.SuppressFinalize(this);
     }

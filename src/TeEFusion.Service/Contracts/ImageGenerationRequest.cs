@@ -64,6 +64,23 @@ public sealed record ImageGenerationRequest
     [JsonPropertyName("quality")]
     public string? Quality { get; init; }
 
+    /// <summary>
+    /// true answers POST /v1/images/generations as Server-Sent Events, OpenAI's image_generation.partial_image events then
+    /// image_generation.completed (n must be 1, as OpenAI requires). POST /v1/jobs refuses it: its stream is GET /v1/jobs/{id}/events.
+    /// </summary>
+    /// <example>false</example>
+    [JsonPropertyName("stream")]
+    public bool? Stream { get; init; }
+
+    /// <summary>
+    /// 0–3 (0 by default): previews of each image drawn at evenly spaced steps from the predicted clean image, sent as
+    /// partial images when streaming and as partial_image events on GET /v1/jobs/{id}/events. A run of N steps draws at
+    /// most N − 1.
+    /// </summary>
+    /// <example>0</example>
+    [JsonPropertyName("partial_images")]
+    public int? PartialImages { get; init; }
+
     /// <summary>An end-user id (OpenAI's field): written to the log line of the job's submission, never stored with the job.</summary>
     [JsonPropertyName("user")]
     public string? User { get; init; }

@@ -16,6 +16,9 @@ public static class ImageGenerationRequestValidator
     public const string B64Json = "b64_json";
     public const string Url = "url";
 
+    /// <summary>OpenAI's most partial images per image.</summary>
+    public const int MaxPartialImages = 3;
+
     /// <summary>Returns the job's resolved parameters, or null with <paramref name="errors"/> filled.</summary>
     /// <param name="request">The request.</param>
     /// <param name="limits">What one request may ask for.</param>
@@ -56,6 +59,10 @@ public static class ImageGenerationRequestValidator
         if (request.ResponseFormat is not (null or B64Json or Url))
             Error("response_format", $"response_format must be '{B64Json}' or '{Url}', got '{request.ResponseFormat}'.");
         var output = OutputRequest.Read(request, Error);
+        var partialImages = request.PartialImages ?? 0;
+        if (partialImages is < 0 or > MaxPartialImages)
+            Error("partial_images", $"partial_images must be between 0 and {MaxPartialImages}, got {partialImages}.");
+        if (request.Stream == true && n > 1) Error("n", $"Streaming is only supported with n=1 (as OpenAI), got n={n}.");
 
         errors = found;
         if (found.Count > 0) return null;
@@ -69,7 +76,7 @@ public static class ImageGenerationRequestValidator
             Height = size.Height,
             Sampler = sampler,
         });
-        return new JobSpec(resolved, n, model.Id) { Output = output! };
+        return new JobSpec(resolved, n, model.Id) { Output = output!, PartialImages = partialImages };
     }
 
     private static ImageSize CheckSize(string? text, LimitsOptions limits, SD3Pipeline pipeline, Action<string, string> error)

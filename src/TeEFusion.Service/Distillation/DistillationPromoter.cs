@@ -19,7 +19,12 @@ public sealed class DistillationPromoter(ModelHost host, ModelSwaps swaps, ILogg
         var folder = await Task.Run(() => BuildFolder(run), cancellation);
         var id = run.Plan.Models.StudentModel;
         var slot = host.Find(id)?.Slot ?? new ModelSlot(id, folder, folder);
-        return await ServeAsync(slot, () => StudentPipeline.Load(folder, host.LoadOptions(id, run.Id)), cancellation);
+        return await ServeAsync(slot, () =>
+        {
+            var pipeline = StudentPipeline.Load(folder, host.LoadOptions(id, run.Id));
+            host.FitPreviews(slot, pipeline);
+            return pipeline;
+        }, cancellation);
     }
 
     /// <summary>Serves <paramref name="model"/>'s pipeline from before its last swap again; null when a promotion is under way.</summary>

@@ -22,20 +22,30 @@ public static class ImageEndpoints
             .WithSummary("Generates images (OpenAI `POST /v1/images/generations`); answers when they are done.")
             .WithDescription("OpenAI's fields (output_format png, jpeg or webp; output_compression; background; quality as steps; user) " +
                 "plus the extensions seed, steps, guidance_scale, negative_prompt and sampler. " +
-                "Idempotency-Key and Cancel-After headers are honoured. A client that disconnects cancels its job.")
+                "Idempotency-Key and Cancel-After headers are honoured. A client that disconnects cancels its job. " +
+                "`stream: true` (n = 1) answers text/event-stream: `partial_images` (0–3) `image_generation.partial_image` events, " +
+                "previews of the predicted clean image at evenly spaced steps, then `image_generation.completed`; a job that fails " +
+                "after the stream began ends it with an `error` event.")
+            .Produces<ImageGenerationResponse>(StatusCodes.Status200OK)
+            .Produces<ImageStreamEvent>(StatusCodes.Status200OK, ImageEventStream.ContentType)
             .ProducesSubmissionProblems()
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return group;
     }
 
-    private static async Task<Results<Ok<ImageGenerationResponse>, ProblemHttpResult>> Generate(
+    private static async Task<Results<Ok<ImageGenerationResponse>, EmptyHttpResult, ProblemHttpResult>> Generate(
         ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store)
     {
         var submission = await submitter.SubmitAsync(http, request, "images");
         if (submission is not Submission.Accepted accepted) return submission.ToProblem(http);
         var id = accepted.Job.Snapshot.Id;
         http.Response.Headers[JobIdHeader] = id;
+        if (request.Stream == true)
+        {
+            await ImageEventStream.WriteAsync(http, accepted.Job, ImageEventStream.GenerationPrefix, request.Quality ?? QualitySteps.Auto);
+            return TypedResults.Empty;
+        }
         try
         {
             await store.WaitForCompletionAsync(id, http.RequestAborted);

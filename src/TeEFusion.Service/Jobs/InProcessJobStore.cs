@@ -8,7 +8,7 @@ namespace TeEFusion.Service.Jobs;
 /// <summary>
 /// The default provider: this process's jobs by id, with their idempotency keys, waiting in its <see cref="GenerationQueue"/>
 /// for its own device worker. Nothing to install; one replica only (any replica answers only for its own jobs). Finished
-/// jobs are evicted after Queue:ResultTtlSeconds, or earlier (oldest first) when their images exceed Queue:MaxStoredBytes;
+/// jobs are evicted after Queue:ResultTtlSeconds, or earlier (oldest first) when their images (and previews) exceed Queue:MaxStoredBytes;
 /// queued and running jobs never are. The store sweeps itself once a second and before each submission. Thread-safe.
 /// </summary>
 public sealed class InProcessJobStore : IJobStore, IDisposable
@@ -107,12 +107,12 @@ public sealed class InProcessJobStore : IJobStore, IDisposable
         lock (_gate)
         {
             var finished = _jobs.Values.Where(j => j.IsFinished).OrderBy(j => j.FinishedAt).ToList();
-            var bytes = finished.Sum(j => j.ImageBytes);
+            var bytes = finished.Sum(j => j.StoredBytes);
             foreach (var job in finished)
             {
                 var expired = job.FinishedAt + retention <= now;
                 if (!expired && bytes <= _options.MaxStoredBytes) break;
-                bytes -= job.ImageBytes;
+                bytes -= job.StoredBytes;
                 Remove(job.Id);
             }
         }

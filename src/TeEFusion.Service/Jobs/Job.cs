@@ -14,6 +14,7 @@ public sealed class Job
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private int _step;
+    private long _previewBytes;
     private JobErrorCode? _errorCode;
     private string? _error;
     private string? _cancelRequest;
@@ -95,6 +96,15 @@ public sealed class Job
         get { lock (_gate) return _images.Sum(i => (long)i.Length); }
     }
 
+    /// <summary>
+    /// Bytes the job holds in the store: its images and the base64 previews its partial_image events carry, which stay
+    /// with the job (for readers that resume) as long as its images do.
+    /// </summary>
+    public long StoredBytes
+    {
+        get { lock (_gate) return _images.Sum(i => (long)i.Length) + _previewBytes; }
+    }
+
     public DateTimeOffset? FinishedAt
     {
         get { lock (_gate) return _finishedAt; }
@@ -137,6 +147,22 @@ public sealed class Job
             if (State != JobState.Running) return;
             _step = step;
             var entry = Events.Append("progress", Data(eta: Eta(now)));
+            Listener?.OnTransition(this, Snapshot(now), entry);
+        }
+    }
+
+    /// <summary>
+    /// Records preview <paramref name="index"/> of image <paramref name="image"/>, drawn after the current step, as a
+    /// partial_image event carrying the file in base64.
+    /// </summary>
+    public void ReportPartialImage(int image, int index, byte[] file, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (State != JobState.Running) return;
+            var b64 = Convert.ToBase64String(file);
+            _previewBytes += b64.Length;
+            var entry = Events.Append("partial_image", Data() with { ImageIndex = image, PartialImageIndex = index, B64Json = b64 });
             Listener?.OnTransition(this, Snapshot(now), entry);
         }
     }

@@ -19,6 +19,12 @@ public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount, 
     /// </summary>
     public ImageOutput Output { get; init; } = ImageOutput.Png;
 
+    /// <summary>
+    /// Previews per image (0–3) the worker draws at evenly spaced steps (see <see cref="TeEFusion.Core.Sampling.PreviewSteps"/>):
+    /// partial_image events on the job's event stream, and OpenAI's partial images when the request streams.
+    /// </summary>
+    public int PartialImages { get; init; }
+
     /// <summary>The resolved request of image <paramref name="index"/>.</summary>
     public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };
 }

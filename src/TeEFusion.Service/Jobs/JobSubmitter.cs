@@ -51,6 +51,8 @@ public sealed class JobSubmitter(
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length > MaxIdempotencyKeyLength) errors[IdempotencyKeyHeader] = [$"At most {MaxIdempotencyKeyLength} characters."];
         var cancelAfter = ReadCancelAfter(http, errors);
+        if (route == "jobs" && request.Stream == true)
+            errors["stream"] = ["POST /v1/jobs does not stream: follow GET /v1/jobs/{id}/events, where partial_images adds previews."];
         if (spec is null || errors.Count > 0) return new Submission.Invalid(errors);
 
         var now = time.GetUtcNow();

@@ -161,6 +161,7 @@ public sealed class ModelHost : IHostedService, IDisposable
             try
             {
                 info = ServedModel.Describe(slot, pipeline, model.Info, DateTimeOffset.UtcNow);
+                FitPreviews(slot, pipeline);
             }
             catch
             {
@@ -189,6 +190,26 @@ public sealed class ModelHost : IHostedService, IDisposable
         foreach (var warning in pipeline.LoadWarnings) _logger.LogWarning("Model {ModelId} warning: {Warning}", slot.Id, warning);
         _logger.LogInformation("Model {ModelId} {ModelVersion} ({Kind}) loaded in {ElapsedMs:F0} ms", slot.Id, pipeline.ModelVersion, info.Kind,
             clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Fits <paramref name="pipeline"/>'s preview projection now, off the worker thread, so that the first job asking for
+    /// partial images does not wait for it. A failure is logged and leaves the model serving: its previews then fail
+    /// (logged per preview) and its jobs go on.
+    /// </summary>
+    public void FitPreviews(ModelSlot slot, SD3Pipeline pipeline)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var projection = pipeline.PreviewProjection;
+            _logger.LogInformation("Model {ModelId}: preview projection fitted to its VAE in {ElapsedMs:F0} ms (RMS error {RmsError:F3})", slot.Id,
+                clock.Elapsed.TotalMilliseconds, projection.FitRmsError);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Model {ModelId}: fitting the preview projection failed; its jobs will have no partial images", slot.Id);
+        }
     }
 
     private ModelInfo DescribeUnloaded(ModelSlot slot)

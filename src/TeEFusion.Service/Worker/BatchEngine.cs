@@ -150,6 +150,7 @@ public sealed class BatchEngine(
             run.Step++;
             run.WaitingSince = now.UtcTicks;
             run.Job.ReportProgress(run.Step, now);
+            if (run.Previews is not null) Preview(run);
             if (run.Done) Retire(run);
         }
     }
@@ -233,8 +234,28 @@ public sealed class BatchEngine(
         _shares.Charge(group, work);
         _modelShares.Charge(real[0].Run.Job.Spec.Model, work);
         for (var i = 0; i < real.Count; i++)
+        {
+            real[i].Run.Previews?.Capture(real[i].Image, real[i].Run.Step + 1, latents.narrow(0, i, 1), next.narrow(0, i, 1), // (1, C, h, w)
+                input.Sigma[i], input.SigmaNext[i]);
             real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
+        }
         instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);
+    }
+
+    // On the worker thread, between steps, only for a job that asked for partial images: its cost (a 1×1 convolution, an
+    // upsample and the file's encoding per image) delays the next step of every group by that much, never more.
+    private void Preview(JobRun run)
+    {
+        try
+        {
+            using (instruments.PhaseActivity("preview", run.Job.Id))
+                run.Previews!.Publish(run.Job, run.Pipeline, run.Step, time.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            // A preview is a courtesy: failing to draw one leaves the job running and its images as they would be.
+            logger.LogWarning(ex, "Job {JobId}: drawing the preview after step {Step} failed", run.Job.Id, run.Step);
+        }
     }
 
     private void Retire(JobRun run)

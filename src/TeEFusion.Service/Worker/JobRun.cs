@@ -26,6 +26,7 @@ internal sealed class JobRun : IDisposable
         PromptPooled = prompts.Prompt.Pooled.DetachFromDisposeScope();                // (1, P)
         NegativeHidden = prompts.Negative.EncoderHiddenStates.DetachFromDisposeScope(); // (1, T, D)
         NegativePooled = prompts.Negative.Pooled.DetachFromDisposeScope();            // (1, P)
+        Previews = RunPreviews.For(job.Spec, schedule.NumSteps);
         _latents = new Tensor[requests.Count];
         for (var k = 0; k < _latents.Length; k++)
             _latents[k] = noise.narrow(0, k, 1).clone().DetachFromDisposeScope();    // (1, C, h, w)
@@ -42,6 +43,9 @@ internal sealed class JobRun : IDisposable
     public SigmaSchedule Schedule { get; }
 
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The partial images the job asked for; null when none.</summary>
+    public RunPreviews? Previews { get; }
 
     public Tensor PromptHidden { get; }
 
@@ -78,6 +82,7 @@ internal sealed class JobRun : IDisposable
     public void Dispose()
     {
         foreach (var latent in _latents) latent.Dispose();
+        Previews?.Dispose();
         PromptHidden.Dispose();
         PromptPooled.Dispose();
         NegativeHidden.Dispose();

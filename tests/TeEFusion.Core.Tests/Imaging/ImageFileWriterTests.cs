@@ -27,6 +27,19 @@ public class ImageFileWriterTests
     }
 
     [Fact]
+    public void APreviewKeepsItsPixelsButCarriesNoProvenance()
+    {
+        using var scope = NewDisposeScope();
+        var (expected, image) = RandomImage(2, width: 24, height: 16);
+
+        var png = ImageFileWriter.EncodePreview(image.unsqueeze(0), ImageOutput.Png);
+
+        Assert.Equal(expected, DecodePixels(png, out var width, out var height));
+        Assert.Equal((24, 16), (width, height));
+        Assert.Throws<InvalidDataException>(() => ImageFileReader.Read(png));
+    }
+
+    [Fact]
     public void PixelsSurviveEncodeAndDecode()
     {
         using var scope = NewDisposeScope();

@@ -113,6 +113,28 @@ public abstract class JobEndpointsContract(RunningService service)
     }
 
     [Fact]
+    public async Task Partial_images_put_previews_of_every_image_on_the_job_stream_after_their_steps()
+    {
+        var body = JobApi.Body(steps: 6, seed: 19, n: 2);
+        body["partial_images"] = 2;
+        var id = (await JobApi.CreateJobAsync(Client, body)).GetProperty("id").GetString()!;
+
+        var events = await ReadEventsAsync(id, lastEventId: null);
+
+        Assert.Equal("succeeded", events[^1].EventType);
+        var previews = events.Select((e, i) => (Event: e, At: i)).Where(e => e.Event.EventType == "partial_image").ToList();
+        var data = previews.Select(p => JsonDocument.Parse(p.Event.Data).RootElement).ToList();
+        Assert.Equal([(2, 0, 0), (2, 1, 0), (4, 0, 1), (4, 1, 1)],
+            data.Select(d => (d.GetProperty("step").GetInt32(), d.GetProperty("image_index").GetInt32(), d.GetProperty("partial_image_index").GetInt32())));
+        foreach (var d in data) JobApi.AssertPng(Convert.FromBase64String(d.GetProperty("b64_json").GetString()!), 32, 32);
+        // Each preview follows the progress event of the step it was drawn after.
+        foreach (var (preview, at) in previews)
+            Assert.Equal(JsonDocument.Parse(preview.Data).RootElement.GetProperty("step").GetInt32(),
+                JsonDocument.Parse(events.Take(at).Last(e => e.EventType == "progress").Data).RootElement.GetProperty("step").GetInt32());
+        Assert.DoesNotContain("b64_json", events.First(e => e.EventType == "progress").Data);
+    }
+
+    [Fact]
     public async Task Idempotency_key_returns_the_same_job_and_refuses_a_different_body()
     {
         async Task<HttpResponseMessage> Post(object body)
@@ -154,6 +176,7 @@ public abstract class JobEndpointsContract(RunningService service)
         foreach (var status in new[] { "200", "400", "401", "413", "429", "503" })
             Assert.True(generate.GetProperty("responses").TryGetProperty(status, out _), $"generations lacks {status}");
         Assert.True(generate.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(generate.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
         foreach (var status in new[] { "200", "202", "400", "429" })
             Assert.True(paths.GetProperty("/v1/jobs").GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), $"jobs lacks {status}");
         Assert.True(paths.GetProperty("/v1/jobs/{id}/events").GetProperty("get").GetProperty("responses").GetProperty("200")
@@ -161,7 +184,7 @@ public abstract class JobEndpointsContract(RunningService service)
         var image = paths.GetProperty("/v1/jobs/{id}/images/{index}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
         foreach (var type in new[] { "image/png", "image/jpeg", "image/webp" }) Assert.True(image.TryGetProperty(type, out _), $"images lacks {type}");
         var fields = document.GetProperty("components").GetProperty("schemas").GetProperty("ImageGenerationRequest").GetProperty("properties");
-        foreach (var field in new[] { "output_format", "output_compression", "background", "quality", "user" })
+        foreach (var field in new[] { "output_format", "output_compression", "background", "quality", "user", "stream", "partial_images" })
             Assert.False(string.IsNullOrWhiteSpace(fields.GetProperty(field).GetProperty("description").GetString()), $"{field} has no description");
         Assert.Contains("twice", fields.GetProperty("quality").GetProperty("description").GetString());
         Assert.True(paths.GetProperty("/v1/jobs/{id}").TryGetProperty("delete", out _));

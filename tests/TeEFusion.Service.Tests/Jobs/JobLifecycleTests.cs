@@ -32,6 +32,25 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void A_preview_is_an_event_of_a_running_job_only_and_counts_toward_its_stored_bytes()
+    {
+        var job = NewJob("p");
+        job.ReportPartialImage(0, 0, [1, 2, 3], Now);
+        Assert.Equal(0, job.Events.Count);
+
+        job.TryStart(Now);
+        job.ReportProgress(1, Now);
+        job.ReportPartialImage(1, 0, new byte[300], Now);
+        job.TrySucceed([new byte[10]], Now);
+        job.ReportPartialImage(1, 1, new byte[300], Now);
+
+        var preview = job.Events.ReadAsync(0).ToBlockingEnumerable().Single(e => e.Type == "partial_image").Data;
+        Assert.Equal((1, 0, 1), (preview.ImageIndex, preview.PartialImageIndex, preview.Step));
+        Assert.Equal(new byte[300], Convert.FromBase64String(preview.B64Json!));
+        Assert.Equal(10 + 400, job.StoredBytes);
+    }
+
+    [Fact]
     public void Canceling_a_queued_job_ends_it_at_once_but_a_running_one_only_records_the_request()
     {
         var queued = NewJob("q");

@@ -36,6 +36,25 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
     }
 
     [Fact]
+    public void PreviewsOfOneJobLeaveItsImagesAndItsBatchNeighboursAsTheyWouldBe()
+    {
+        var previewing = new Job("previewing", TestSpecs.Of("a red fox", "", 2, 11, 6, 4, 32, 32) with { PartialImages = 2 }, DateTimeOffset.UtcNow, "tiny", "v");
+        var plain = NewJob("a blue bird", 22, steps: 4, guidance: 7);
+        using (var engine = Engine(8))
+        {
+            engine.Admit(previewing);
+            engine.Admit(plain);
+            RunToEnd(engine);
+        }
+
+        var previews = previewing.Events.ReadAsync(0).ToBlockingEnumerable().Where(e => e.Type == "partial_image").Select(e => e.Data).ToList();
+        Assert.Equal([(2, 0, 0), (2, 1, 0), (4, 0, 1), (4, 1, 1)], previews.Select(d => (d.Step, d.ImageIndex ?? -1, d.PartialImageIndex ?? -1)));
+        Assert.DoesNotContain(plain.Events.ReadAsync(0).ToBlockingEnumerable(), e => e.Type == "partial_image");
+        Assert.Equal(Alone("a red fox", 11, 6, 4), previewing.Images[0]);
+        Assert.Equal(Alone("a blue bird", 22, 4, 7), plain.Images[0]);
+    }
+
+    [Fact]
     public void ImagesAreByteIdenticalAloneAndInAStaggeredBatch()
     {
         var a = NewJob("a red fox", 11, steps: 5, guidance: 4);
