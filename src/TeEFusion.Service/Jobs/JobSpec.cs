@@ -1,5 +1,6 @@
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Jobs;
 
@@ -18,6 +19,9 @@ public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount, 
     /// an image with its own Content-Type. PNG for a spec stored before formats existed.
     /// </summary>
     public ImageOutput Output { get; init; } = ImageOutput.Png;
+
+    /// <summary>Where the job's events are delivered; null for none.</summary>
+    public JobWebhook? Webhook { get; init; }
 
     /// <summary>The resolved request of image <paramref name="index"/>.</summary>
     public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };
