@@ -23,7 +23,8 @@ public sealed class WebhookMetrics
         _deliveries = meter.CreateCounter<long>("teefusion.webhooks.deliveries", "{delivery}",
             $"Webhook deliveries that ended, by '{OutcomeTag}'.");
         _latency = meter.CreateHistogram<double>("teefusion.webhooks.delivery_latency", "s",
-            "From the job event to the receiver's 2xx answer, retries included.");
+            "From the job event to the receiver's 2xx answer, retries included.",
+            advice: new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600] });
         meter.CreateObservableGauge("teefusion.webhooks.pending", () => outbox.Pending, "{delivery}",
             "Webhook deliveries waiting or in flight.");
     }

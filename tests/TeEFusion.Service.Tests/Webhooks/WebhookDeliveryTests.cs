@@ -37,6 +37,16 @@ public sealed class WebhookDeliveryTests(TinyModelFolder model) : IClassFixture<
         Assert.Equal(job.GetProperty("images").ToString(), received[^1].Json.GetProperty("images").ToString());
         Assert.DoesNotContain("whsec_", job.ToString());
         Assert.All(received, r => Assert.DoesNotContain("whsec_", r.Body));
+        // The instruments: deliveries by outcome, their latency, and what is pending.
+        string metrics = "";
+        Assert.True(await ServiceFactory.EventuallyAsync(async () =>
+        {
+            metrics = await client.GetStringAsync("/metrics");
+            return metrics.Split('\n').Any(line => line.StartsWith("teefusion_webhooks_deliveries_total{", StringComparison.Ordinal)
+                && line.Contains("outcome=\"delivered\"} 4", StringComparison.Ordinal));
+        }, JobApi.Patience), metrics);
+        Assert.Contains("teefusion_webhooks_delivery_latency_seconds_count", metrics);
+        Assert.Contains("teefusion_webhooks_pending", metrics);
     }
 
     [Fact]
