@@ -11,6 +11,7 @@ internal static partial class BenchCommand
         var preset = new Option<string>("--preset") { Description = "Random preset of the served model.", DefaultValueFactory = _ => d.Preset };
         var size = new Option<string>("--size") { Description = "Image size WxH.", DefaultValueFactory = _ => $"{d.Width}x{d.Height}" };
         var steps = Int("--steps", "Steps per image.", d.Steps);
+        var warmup = Int("--warmup", "Untimed jobs after the start.", d.Warmup);
         var jobs = Int("--jobs", "Jobs whose delivery latency is measured.", d.Jobs);
         var stepJobs = Int("--step-jobs", "Jobs timed per step-time phase.", d.StepJobs);
         var pending = Int("--pending", "Deliveries held pending by the slow receiver in the second phase.", d.Pending);
@@ -20,14 +21,14 @@ internal static partial class BenchCommand
 
         var command = new Command("webhooks", "Benchmark job webhooks: delivery latency after a job ends, and step time with and without pending deliveries.")
         {
-            preset, size, steps, jobs, stepJobs, pending, slowSeconds, serviceDll, output,
+            preset, size, steps, warmup, jobs, stepJobs, pending, slowSeconds, serviceDll, output,
         };
         command.SetAction((parse, cancel) => RunWithChildProcessesAsync(async () =>
         {
             var (width, height) = GenerateBenchSettings.ParseSize(parse.GetValue(size)!);
             var settings = d with
             {
-                Preset = parse.GetValue(preset)!, Width = width, Height = height, Steps = parse.GetValue(steps), Jobs = parse.GetValue(jobs),
+                Preset = parse.GetValue(preset)!, Width = width, Height = height, Steps = parse.GetValue(steps), Warmup = parse.GetValue(warmup), Jobs = parse.GetValue(jobs),
                 StepJobs = parse.GetValue(stepJobs), Pending = parse.GetValue(pending), SlowSeconds = parse.GetValue(slowSeconds),
                 ServiceDll = parse.GetValue(serviceDll)!,
             };

@@ -14,6 +14,7 @@ internal sealed class LoopbackWebhookReceiver : IDisposable
     private readonly TimeSpan _hold;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(DateTimeOffset Arrived, DateTimeOffset Finished)>> _arrivals = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _release = new();
 
     public LoopbackWebhookReceiver(TimeSpan hold)
     {
@@ -33,11 +34,28 @@ internal sealed class LoopbackWebhookReceiver : IDisposable
     /// <summary>Completes when job <paramref name="jobId"/>'s delivery reached /fast/: when it arrived, and the job's finished_at.</summary>
     public Task<(DateTimeOffset Arrived, DateTimeOffset Finished)> ArrivalAsync(string jobId) => Arrival(jobId).Task;
 
+    /// <summary>Answers every held and later /slow/ request at once (204), so the outbox empties.</summary>
+    public void ReleaseSlow() => _release.Cancel();
+
     public void Dispose()
     {
         _stop.Cancel();
+        _release.Dispose();
         _listener.Close();
         _stop.Dispose();
+    }
+
+    private async Task HoldAsync()
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _release.Token);
+        try
+        {
+            await Task.Delay(_hold, either.Token);
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            // Released: answer now.
+        }
     }
 
     private TaskCompletionSource<(DateTimeOffset, DateTimeOffset)> Arrival(string jobId) =>
@@ -66,7 +84,7 @@ internal sealed class LoopbackWebhookReceiver : IDisposable
         try
         {
             using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
-            if (context.Request.Url!.AbsolutePath.StartsWith("/slow/", StringComparison.Ordinal)) await Task.Delay(_hold, _stop.Token);
+            if (context.Request.Url!.AbsolutePath.StartsWith("/slow/", StringComparison.Ordinal)) await HoldAsync();
             else
             {
                 var job = body.RootElement;

@@ -17,6 +17,9 @@ public sealed record WebhookBenchSettings : ServiceRequestBenchSettings
         Prompt = "a red fox";
     }
 
+    /// <summary>Untimed jobs after the start: the first phase must not pay the warm-up the second one does not.</summary>
+    public int Warmup { get; init; } = 20;
+
     /// <summary>Jobs whose delivery latency is measured, one after another.</summary>
     public int Jobs { get; init; } = 50;
 
@@ -33,6 +36,7 @@ public sealed record WebhookBenchSettings : ServiceRequestBenchSettings
     public void Validate()
     {
         ValidateServiceRequest();
+        AtLeast("--warmup", Warmup, 0);
         AtLeast("--jobs", Jobs, 1);
         AtLeast("--step-jobs", StepJobs, 1);
         AtLeast("--pending", Pending, 0);
