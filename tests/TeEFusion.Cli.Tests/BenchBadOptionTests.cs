@@ -23,6 +23,10 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("jobstore", "--preset", "huge", "huge")]
     [InlineData("jobstore", "--steps", "0", "--steps")]
     [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
+    [InlineData("webhooks", "--jobs", "0", "--jobs")]
+    [InlineData("webhooks", "--pending", "-1", "--pending")]
+    [InlineData("webhooks", "--preset", "huge", "huge")]
+    [InlineData("webhooks", "--service-dll", "no-such.dll", "no-such.dll")]
     public void BadOptionIsAnErrorNamingItAndWritesNothing(string bench, string option, string value, string named)
     {
         var json = Path.Combine(_directory, "bad.json");
