@@ -26,6 +26,10 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("previews", "--preset", "huge", "huge")]
     [InlineData("previews", "--steps", "0", "--steps")]
     [InlineData("previews", "--vae-size", "100", "--vae-size")]
+    [InlineData("webhooks", "--jobs", "0", "--jobs")]
+    [InlineData("webhooks", "--pending", "-1", "--pending")]
+    [InlineData("webhooks", "--preset", "huge", "huge")]
+    [InlineData("webhooks", "--service-dll", "no-such.dll", "no-such.dll")]
     public void BadOptionIsAnErrorNamingItAndWritesNothing(string bench, string option, string value, string named)
     {
         var json = Path.Combine(_directory, "bad.json");

@@ -138,4 +138,13 @@ public sealed record ImageGenerationRequest
     /// <summary>w2sd: the weak side's guidance (1.0 by default, the reference's gap [g, 1]).</summary>
     [JsonPropertyName("weak_guidance")]
     public double? WeakGuidance { get; init; }
+
+    /// <summary>An absolute http(s) URL that is POSTed the job's JSON, signed as Standard Webhooks defines (docs/webhooks.md).</summary>
+    /// <example>https://hooks.example.com/teefusion</example>
+    [JsonPropertyName("webhook")]
+    public string? Webhook { get; init; }
+
+    /// <summary>Which of started, progress, succeeded, failed, canceled are delivered; the last three by default.</summary>
+    [JsonPropertyName("webhook_events")]
+    public IReadOnlyList<string>? WebhookEvents { get; init; }
 }

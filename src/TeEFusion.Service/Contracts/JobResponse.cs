@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Contracts;
 
@@ -53,6 +54,10 @@ public sealed record JobResponse
     [JsonPropertyName("images")] public IReadOnlyList<string> Images { get; init; } = [];
 
     [JsonPropertyName("links")] public required JobLinks Links { get; init; }
+
+    /// <summary>The job's webhook (url, events) and what its deliveries did; absent when the job has none.</summary>
+    [JsonPropertyName("webhook"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobWebhookStatus? Webhook { get; init; }
 }
 
 public sealed record JobModel([property: JsonPropertyName("id")] string? Id, [property: JsonPropertyName("version")] string? Version);

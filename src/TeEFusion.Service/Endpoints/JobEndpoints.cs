@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Jobs;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Endpoints;
 
@@ -51,7 +52,7 @@ public static class JobEndpoints
     }
 
     private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Create(
-        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store, TimeProvider time,
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store, IWebhookOutbox webhooks, TimeProvider time,
         [FromHeader(Name = "Prefer")] string? prefer)
     {
         var submission = await submitter.SubmitAsync(http, request, "jobs");
@@ -73,12 +74,16 @@ public static class JobEndpoints
             http.RequestAborted.ThrowIfCancellationRequested();
             job = await store.GetAsync(job.Snapshot.Id, http.RequestAborted) ?? job;
         }
-        var response = Describe(job, http.Request, time);
+        var response = Describe(job, http.Request, time) with { Webhook = await webhooks.StatusAsync(job.Snapshot, http.RequestAborted) };
         return job.Snapshot.State.IsFinal() ? TypedResults.Ok(response) : TypedResults.Accepted(response.Links.Self, response);
     }
 
-    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(string id, HttpRequest request, IJobStore store, TimeProvider time) =>
-        await store.GetAsync(id, request.HttpContext.RequestAborted) is { } job ? TypedResults.Ok(Describe(job, request, time)) : NotFound(id);
+    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(string id, HttpRequest request, IJobStore store,
+        IWebhookOutbox webhooks, TimeProvider time)
+    {
+        if (await store.GetAsync(id, request.HttpContext.RequestAborted) is not { } job) return NotFound(id);
+        return TypedResults.Ok(Describe(job, request, time) with { Webhook = await webhooks.StatusAsync(job.Snapshot, request.HttpContext.RequestAborted) });
+    }
 
     private static async Task<Results<ServerSentEventsResult<JobEventData>, ProblemHttpResult>> Events(string id, HttpRequest request,
         IJobStore store, [FromHeader(Name = LastEventIdHeader)] string? lastEventId)
@@ -131,15 +136,20 @@ public static class JobEndpoints
             extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["code"] = code.Name() });
     }
 
-    internal static string ImageUrl(HttpRequest request, string id, int index) => $"{Base(request)}/v1/jobs/{id}/images/{index}";
+    internal static string ImageUrl(HttpRequest request, string id, int index) => ImageUrl(Base(request), id, index);
 
-    private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    private static string ImageUrl(string serviceBase, string id, int index) => $"{serviceBase}/v1/jobs/{id}/images/{index}";
 
-    private static JobResponse Describe(JobStatus job, HttpRequest request, TimeProvider time)
+    /// <summary>The service's base URL as the client of <paramref name="request"/> sees it.</summary>
+    internal static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private static JobResponse Describe(JobStatus job, HttpRequest request, TimeProvider time) => Describe(job, Base(request), time.GetUtcNow());
+
+    /// <summary>The job's JSON with links under <paramref name="serviceBase"/>, as of <paramref name="now"/> (webhooks send it too).</summary>
+    internal static JobResponse Describe(JobStatus job, string serviceBase, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         var s = job.Snapshot;
-        var self = $"{Base(request)}/v1/jobs/{s.Id}";
+        var self = $"{serviceBase}/v1/jobs/{s.Id}";
         return new JobResponse
         {
             Id = s.Id,
@@ -158,7 +168,7 @@ public static class JobEndpoints
                 s.StartedAt is { } start ? ((s.FinishedAt ?? now) - start).TotalMilliseconds : null),
             Warnings = s.Warnings,
             Error = s.ErrorCode is { } code ? new JobError(code.Name(), s.Error ?? "") : null,
-            Images = Enumerable.Range(0, s.ImageCount).Select(k => ImageUrl(request, s.Id, k)).ToList(),
+            Images = Enumerable.Range(0, s.ImageCount).Select(k => ImageUrl(serviceBase, s.Id, k)).ToList(),
             Links = new JobLinks(self, self + "/events"),
         };
     }

@@ -1,5 +1,6 @@
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Jobs;
 
@@ -24,6 +25,9 @@ public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount, 
     /// partial_image events on the job's event stream, and OpenAI's partial images when the request streams.
     /// </summary>
     public int PartialImages { get; init; }
+
+    /// <summary>Where the job's events are delivered; null for none.</summary>
+    public JobWebhook? Webhook { get; init; }
 
     /// <summary>The resolved request of image <paramref name="index"/>.</summary>
     public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };

@@ -10,6 +10,7 @@ using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Security;
 using TeEFusion.Service.Telemetry;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Jobs;
 
@@ -25,6 +26,8 @@ public sealed class JobSubmitter(
     IOptions<LimitsOptions> limits,
     IOptions<WorkerOptions> worker,
     IOptions<QueueOptions> queueOptions,
+    WebhookRequests webhooks,
+    WebhookListener webhookListener,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
 {
@@ -53,7 +56,9 @@ public sealed class JobSubmitter(
         var cancelAfter = ReadCancelAfter(http, errors);
         if (route == "jobs" && request.Stream == true)
             errors["stream"] = ["POST /v1/jobs does not stream: follow GET /v1/jobs/{id}/events, where partial_images adds previews."];
+        var webhook = webhooks.Read(request, Endpoints.JobEndpoints.Base(http.Request), errors);
         if (spec is null || errors.Count > 0) return new Submission.Invalid(errors);
+        spec = spec with { Webhook = webhook };
 
         var now = time.GetUtcNow();
         var timeout = now.AddSeconds(worker.Value.JobTimeoutSeconds);
@@ -62,6 +67,8 @@ public sealed class JobSubmitter(
         {
             Deadline = clientDeadline < timeout ? clientDeadline : timeout,
             DeadlineFromClient = clientDeadline < timeout,
+            // The in-process store runs this very job; a shared one runs a copy, which the relay tells the webhooks about.
+            Listener = webhook is null ? null : webhookListener,
         };
         Submission result;
         using (ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id))

@@ -4,6 +4,7 @@ using Polly.CircuitBreaker;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Options;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Worker;
 
@@ -18,6 +19,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkerSignal>();
         services.AddSingleton<GenerationQueue>();
+        // Before the stores and the worker: the dispatcher stops after the worker, so the drain's events are kept.
+        services.AddWebhooks();
         services.AddJobStores();
         services.AddSingleton<DeviceFaultHook>();
         services.AddSingleton<JobSubmitter>();

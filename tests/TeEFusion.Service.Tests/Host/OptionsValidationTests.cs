@@ -21,9 +21,12 @@ public sealed class OptionsValidationTests
     [InlineData("Batching:MaxBatchSize", "0", "MaxBatchSize")]
     [InlineData("Worker:DrainTimeoutSeconds", "-1", "DrainTimeoutSeconds")]
     [InlineData("Telemetry:OtlpEndpoint", "not a url", "Telemetry:OtlpEndpoint 'not a url' is not an absolute http(s) address")]
+    [InlineData("Webhooks:Secret", "whsec_c2hvcnQ=", "Webhooks:Secret: secret 1: the part after whsec_ must be base64 of 24 to 64 bytes")]
+    [InlineData("Webhooks:AllowedNetworks:0", "10.0.0.0/33", "Webhooks:AllowedNetworks: '10.0.0.0/33' is not a CIDR")]
+    [InlineData("Webhooks:AttemptTimeoutSeconds", "30", "Webhooks:DeadlineSeconds (20) must be at least Webhooks:AttemptTimeoutSeconds (30)")]
     public async Task Invalid_options_stop_the_host_from_starting_with_a_message_naming_the_key(string key, string value, string expected)
     {
-        await using var factory = new ServiceFactory(modelPath: null, new Dictionary<string, string?> { [key] = value, ["Limits:MaxGuidance"] = "5" });
+        await using var factory = new ServiceFactory(modelPath: null, new Dictionary<string, string?> { [key] = value, ["Limits:MaxGuidance"] = "5", ["Webhooks:DeadlineSeconds"] = "20" });
 
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 

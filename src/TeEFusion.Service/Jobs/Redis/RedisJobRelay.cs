@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
+using TeEFusion.Service.Webhooks;
 using TeEFusion.Service.Worker;
 
 namespace TeEFusion.Service.Jobs.Redis;
@@ -28,9 +29,11 @@ public sealed class RedisJobRelay(
     IHostApplicationLifetime lifetime,
     IOptions<JobsOptions> jobs,
     IOptions<RedisOptions> redis,
+    WebhookListener webhooks,
     TimeProvider time,
     ILogger<RedisJobRelay> logger) : IHostedService
 {
+    private readonly WebhookListener _webhooks = webhooks;
     private readonly ConcurrentDictionary<string, Claim> _held = new(StringComparer.Ordinal);
     private readonly Channel<Transition> _writes = Channel.CreateUnbounded<Transition>(new UnboundedChannelOptions { SingleReader = true });
     // Never disposed: the host may stop this service after disposing it, and a source without a timer holds nothing.
@@ -218,7 +221,10 @@ public sealed class RedisJobRelay(
 
         public Job Job { get; set; } = null!;
 
-        public void OnTransition(Job job, JobSnapshot snapshot, JobEvent? entry) =>
+        public void OnTransition(Job job, JobSnapshot snapshot, JobEvent? entry)
+        {
             relay._writes.Writer.TryWrite(new Transition(this, snapshot, entry));
+            relay._webhooks.OnTransition(job, snapshot, entry);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TeEFusion.Service.Health;
 using TeEFusion.Service.Options;
+using TeEFusion.Service.Webhooks;
 
 namespace TeEFusion.Service.Jobs.Redis;
 
@@ -16,6 +17,7 @@ public sealed class RedisJobStore(
     RedisNotifications notifications,
     RedisJobLeases leases,
     IOptions<QueueOptions> queue,
+    WebhookListener webhooks,
     TimeProvider time) : IJobStore
 {
     private readonly QueueOptions _queue = queue.Value;
@@ -97,6 +99,7 @@ public sealed class RedisJobStore(
         RedisValue[] args = [connection.Prefix, id, reason, RedisJobFields.NowMillis(time), _queue.ResultTtlSeconds];
         var outcome = (string)(await connection.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Cancel, values: args), cancellation))!;
         if (outcome == "missing" || await GetAsync(id, cancellation) is not { } status) return null;
+        if (outcome == "canceled") webhooks.OnCanceledInStore(status.Snapshot);
         return new JobCancellation(status, outcome == "final");
     }
 
