@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using TeEFusion.Service.Tests.Admin;
 using TeEFusion.Service.Tests.Endpoints;
 using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Service.Tests.Webhooks;
 using TeEFusion.Service.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +19,8 @@ public sealed class ExportedMetricsTests(TinyModelFolder model) : IClassFixture<
     [Fact]
     public async Task Every_dashboard_and_alert_query_reads_metrics_the_running_service_exports()
     {
-        await using var factory = DistillationApi.Secured(model, ("Queue:Capacity", "5"), ("Batching:MaxBatchSize", "3"));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var factory = DistillationApi.Secured(model, [("Queue:Capacity", "5"), ("Batching:MaxBatchSize", "3"), .. WebhookApi.Settings()]);
         var admin = await DistillationApi.AdminClientAsync(factory);
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DistillationApi.ApiKey);
@@ -29,8 +31,10 @@ public sealed class ExportedMetricsTests(TinyModelFolder model) : IClassFixture<
         var failed = await JobApi.CreateJobAsync(client, JobApi.Body());
         await JobApi.WaitForStateAsync(client, failed.GetProperty("id").GetString()!, "failed");
         faults.BeforeStep = null;
-        var succeeded = await JobApi.CreateJobAsync(client, JobApi.Body());
+        // It also delivers its end to a webhook receiver, for the delivery metrics.
+        var succeeded = await JobApi.CreateJobAsync(client, WebhookApi.Body(receiver.Url));
         await JobApi.WaitForStateAsync(client, succeeded.GetProperty("id").GetString()!, "succeeded");
+        await WebhookApi.WaitForDeliveriesAsync(client, succeeded.GetProperty("id").GetString()!, d => d.GetProperty("delivered").GetInt32() == 1);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/jobs/job_none")).StatusCode);
         // The distillation metrics exist only while the process has runs; one iteration with an evaluation before and after.
         var body = DistillationApi.Body(iterations: 1);
@@ -50,6 +54,7 @@ public sealed class ExportedMetricsTests(TinyModelFolder model) : IClassFixture<
         Assert.Equal(3, scrape.Value("teefusion_worker_batch_capacity"));
         Assert.Equal(1, scrape.Value("teefusion_model_ready", ("model", id)));
         Assert.Equal(0, scrape.Value("teefusion_worker_circuit_open"));
+        Assert.Equal(1, scrape.Value("teefusion_webhooks_deliveries_total", ("outcome", "delivered")));
         var served = status.GetProperty("models").EnumerateArray().Single();
         Assert.Equal(served.GetProperty("own_bytes").GetInt64(), scrape.Value("teefusion_model_memory_bytes", ("model", id), ("device", "cpu")));
         Assert.Equal(status.GetProperty("shared_components").EnumerateArray().Sum(c => c.GetProperty("bytes").GetInt64()),
