@@ -2,6 +2,7 @@
 // StableDiffusion3InpaintPipeline (v0.33.1), for 16-channel transformers.
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Sampling;
+using TeEFusion.Core.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,18 +54,32 @@ public sealed class EditLatents : IDisposable
     /// <param name="schedule">The full schedule `steps` builds.</param>
     public static EditLatents Prepare(SD3Components components, EditSource source, double strength, IReadOnlyList<long> seeds, SigmaSchedule schedule)
     {
-        if (seeds.Count == 0) throw new ArgumentException("At least one seed is needed.", nameof(seeds));
-        var startIndex = StrengthSchedule.StartIndex(schedule.NumSteps, strength);
         var factor = components.VaeScaleFactor;
         if (source.Width % factor != 0 || source.Height % factor != 0)
             throw new ArgumentException($"The image is {source.Width}x{source.Height}; both sides must be multiples of {factor}.", nameof(source));
-        var device = components.Compute.Device;
-        var dtype = components.Compute.DType;
-        var vae = components.Vae.Config;
-
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var posterior = components.Vae.EncodeRaw(source.Pixels().to(device));       // (1, L, h, w) mean and std
+        var device = components.Compute.Device;
+        using var posterior = components.Vae.EncodeRaw(source.Pixels().to(device));                  // (1, L, h, w) mean and std
+        var repaint = source.HasMask ? source.RepaintPixels().to(device) : null;                    // (1, 1, H, W)
+        var vae = components.Vae.Config;
+        var edit = FromPosterior(posterior, repaint, vae.ShiftFactor ?? 0.0, vae.ScalingFactor, strength, seeds, schedule, components.Compute.DType);
+        edit.ImageLatents.MoveToOuterDisposeScope();
+        edit.Noise.MoveToOuterDisposeScope();
+        edit.Mask?.MoveToOuterDisposeScope();
+        return edit;
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> after the VAE: the image's <paramref name="posterior"/> (1, L, h, w), the per-pixel
+    /// <paramref name="repaint"/> mask (1, 1, H, W) or null, and the VAE's shift and scaling factors. Tensors in the caller's scope.
+    /// </summary>
+    public static EditLatents FromPosterior(DiagonalGaussianDistribution posterior, Tensor? repaint, double shiftFactor, double scalingFactor,
+        double strength, IReadOnlyList<long> seeds, SigmaSchedule schedule, ScalarType dtype)
+    {
+        if (seeds.Count == 0) throw new ArgumentException("At least one seed is needed.", nameof(seeds));
+        var startIndex = StrengthSchedule.StartIndex(schedule.NumSteps, strength);
+        var device = posterior.Mean.device;
         var latents = new Tensor[seeds.Count];
         var noises = new Tensor[seeds.Count];
         for (var k = 0; k < seeds.Count; k++)
@@ -75,19 +90,13 @@ public sealed class EditLatents : IDisposable
             var eps = randn(posterior.Mean.shape, ScalarType.Float32, CPU, generator: generator);               // (1, L, h, w)
             var noise = randn(posterior.Mean.shape, ScalarType.Float32, CPU, generator: generator);             // (1, L, h, w)
             var sample = posterior.Mean + posterior.Std * eps.to(device).to(posterior.Mean.dtype);              // (1, L, h, w)
-            latents[k] = sample.sub(vae.ShiftFactor ?? 0.0).mul(vae.ScalingFactor).to(dtype);                   // (1, L, h, w)
+            latents[k] = sample.sub(shiftFactor).mul(scalingFactor).to(dtype);                                   // (1, L, h, w)
             noises[k] = noise.to(device).to(dtype);                                                             // (1, L, h, w)
         }
-        Tensor? mask = null;
-        if (source.HasMask)
-        {
-            // Nearest-neighbour downsampling (interpolate's default mode) keeps pixel (f·i, f·j) of each f×f block.
-            var pixels = source.RepaintPixels().to(device);                                                     // (1, 1, H, W)
-            mask = nn.functional.interpolate(pixels, size: [source.Height / factor, source.Width / factor]).to(dtype); // (1, 1, h, w)
-            mask.MoveToOuterDisposeScope();
-        }
-        return new EditLatents(StrengthSchedule.Tail(schedule, startIndex), startIndex, strength,
-            cat(latents, 0).MoveToOuterDisposeScope(), cat(noises, 0).MoveToOuterDisposeScope(), mask);            // (n, L, h, w)
+        // Nearest-neighbour downsampling (interpolate's default mode) keeps pixel (f·i, f·j) of each f×f block.
+        var (h, w) = (posterior.Mean.shape[2], posterior.Mean.shape[3]);
+        var mask = repaint is null ? null : nn.functional.interpolate(repaint, size: [h, w]).to(dtype);       // (1, 1, h, w)
+        return new EditLatents(StrengthSchedule.Tail(schedule, startIndex), startIndex, strength, cat(latents, 0), cat(noises, 0), mask); // (n, L, h, w)
     }
 
     /// <summary>
