@@ -30,9 +30,13 @@ public static class ImageEndpoints
     }
 
     private static async Task<Results<Ok<ImageGenerationResponse>, ProblemHttpResult>> Generate(
-        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store)
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store) =>
+        await Answer(await submitter.SubmitAsync(http, request, "images"), request, http, store);
+
+    /// <summary>Waits for a submitted job and answers with its images (shared by generations and edits).</summary>
+    internal static async Task<Results<Ok<ImageGenerationResponse>, ProblemHttpResult>> Answer(
+        Submission submission, ImageGenerationRequest request, HttpContext http, IJobStore store)
     {
-        var submission = await submitter.SubmitAsync(http, request, "images");
         if (submission is not Submission.Accepted accepted) return submission.ToProblem(http);
         var id = accepted.Job.Snapshot.Id;
         http.Response.Headers[JobIdHeader] = id;

@@ -19,6 +19,13 @@ public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount, 
     /// </summary>
     public ImageOutput Output { get; init; } = ImageOutput.Png;
 
+    /// <summary>The image, mask and strength of an edit (POST /v1/images/edits, or multipart /v1/jobs); null for a generation.</summary>
+    public JobEdit? Edit { get; init; }
+
+    /// <summary>Steps the worker runs: all of them, or the share an edit's strength leaves (see StrengthSchedule).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int RunSteps => Edit?.RunSteps(Request.Steps) ?? Request.Steps;
+
     /// <summary>The resolved request of image <paramref name="index"/>.</summary>
     public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };
 }

@@ -88,11 +88,14 @@ public sealed class BatchEngine(
             // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
             var prepared = pipeline.Tokenize([spec.Request]);
             var prompts = pipeline.EncodePrompts(prepared);
-            var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
-            _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
+            // An edit starts from its image's latents on the schedule's tail (EditStart); a generation from noise.
+            var edit = spec.Edit is null ? null : EditStart.Prepare(pipeline, spec, requests, schedule);
+            var noise = edit?.Initial() ?? pipeline.InitialLatents(requests);                 // (n, C, h, w)
+            _runs.Add(new JobRun(job, pipeline, requests, edit?.Schedule ?? schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
             {
                 WaitingSince = _ticks++,
+                Edit = edit?.DetachFromDisposeScope(),
             });
             logger.LogInformation("Job {JobId} started on {ModelId} ({Sampler}): {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id,
                 spec.Model, spec.Request.Sampler.Name, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps);
@@ -212,7 +215,12 @@ public sealed class BatchEngine(
         // Padding rows are work the device does too.
         _shares.Charge(group, result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3]);
         for (var i = 0; i < real.Count; i++)
-            real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
+        {
+            var (run, image) = (real[i].Run, real[i].Image);
+            var row = next.narrow(0, i, 1);                                                     // (1, C, h, w)
+            if (run.Edit is { } edit) row = edit.AfterStep(row, run.Step, image);              // the inpainting blend
+            run.ReplaceLatent(image, row.clone().DetachFromDisposeScope());                     // (1, C, h, w)
+        }
         instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);
     }
 
