@@ -13,6 +13,7 @@ namespace TeEFusion.Cli.Commands;
 /// `teefusion bench service models`: one service serving the bundled student and its teacher at once (BenchCommand.ServiceModels.cs);
 /// `teefusion bench jobstore`: the Redis job store's cost per job vs in-process, one and two instances (BenchCommand.JobStore.cs).
 /// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
+/// `teefusion bench edits`: edit latency vs generation latency at the same steps (BenchCommand.Edits.cs).
 /// </summary>
 internal static partial class BenchCommand
 {
@@ -24,6 +25,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(Service());
         command.Subcommands.Add(JobStore());
         command.Subcommands.Add(DistillLatency());
+        command.Subcommands.Add(Edits());
         return command;
     }
 

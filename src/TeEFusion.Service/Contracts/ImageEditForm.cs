@@ -15,6 +15,7 @@ public sealed class ImageEditForm
     public required IFormFile Image { get; init; }
 
     /// <summary>What to draw. Required.</summary>
+    /// <example>a lighthouse on a cliff at dawn, oil painting</example>
     [FromForm(Name = "prompt")]
     public required string Prompt { get; init; }
 
@@ -23,14 +24,17 @@ public sealed class ImageEditForm
     public IFormFile? Mask { get; init; }
 
     /// <summary>In (0, 1]: the share of the steps that runs (diffusers' strength). 0.6 by default; 1.0 with a mask.</summary>
+    /// <example>0.6</example>
     [FromForm(Name = "strength")]
     public double? Strength { get; init; }
 
-    /// <summary>"WxH": the output's size, to which the image (and mask) are resized; the image's own size by default.</summary>
+    /// <summary>"WxH": the output's size, to which the image (and mask) are resized; "auto" (default): the image's own size.</summary>
+    /// <example>auto</example>
     [FromForm(Name = "size")]
     public string? Size { get; init; }
 
     /// <summary>Images to make (1 by default); image k uses seed + k.</summary>
+    /// <example>1</example>
     [FromForm(Name = "n")]
     public int? N { get; init; }
 }
