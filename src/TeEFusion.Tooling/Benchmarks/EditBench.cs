@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
+using TeEFusion.Tooling.Images;
 using TeEFusion.Tooling.RandomModels;
 
 namespace TeEFusion.Tooling.Benchmarks;
@@ -24,7 +22,7 @@ public static class EditBench
             using SD3Pipeline pipeline = sampler.Kind == SamplerKind.Student ? StudentPipeline.Load(folder) : TeacherPipeline.Load(folder);
             var request = pipeline.Resolve(new GenerationRequest(settings.Prompt) { Seed = settings.Seed, Steps = settings.Steps, Sampler = sampler });
             var (width, height) = (request.Width, request.Height);
-            var (picture, mask) = Inputs(width, height, settings.Seed);
+            var (picture, mask) = (EditPictures.Picture((int)settings.Seed, width, height), EditPictures.RightHalfMask(width, height));
 
             var generation = Time(() => pipeline.Generate(request), settings);
             log?.Invoke($"generation {generation.Wall.MedianMs:F0} ms");
@@ -71,24 +69,4 @@ public static class EditBench
     private static EditBenchRow Row(string kind, double? strength, int stepsRun, (Timing Wall, double DenoiseMs, int Passes) t, double generationCpuMs) =>
         new(kind, strength, stepsRun, t.Passes, t.Wall.MedianMs, t.Wall.MinMs, t.Wall.MaxMs, t.DenoiseMs, t.Wall.MedianCpuMs!.Value,
             t.Wall.MedianCpuMs!.Value / generationCpuMs);
-
-    // A seeded random picture and a mask whose right half is fully transparent (repaint), both PNG.
-    private static (byte[] Picture, byte[] Mask) Inputs(int width, int height, long seed)
-    {
-        var rgb = new byte[width * height * 3];
-        new Random((int)seed).NextBytes(rgb);
-        using var picture = Image.LoadPixelData<Rgb24>(rgb, width, height);
-        using var mask = new Image<Rgba32>(width, height);
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                mask[x, y] = new Rgba32(0, 0, 0, x >= width / 2 ? (byte)0 : (byte)255);
-        return (Png(picture, PngColorType.Rgb), Png(mask, PngColorType.RgbWithAlpha));
-    }
-
-    private static byte[] Png<TPixel>(Image<TPixel> image, PngColorType color) where TPixel : unmanaged, IPixel<TPixel>
-    {
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream, new PngEncoder { ColorType = color });
-        return stream.ToArray();
-    }
 }

@@ -2,6 +2,7 @@ using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Core.Tests.Pipelines;
+using TeEFusion.Tooling.Images;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Tests.Edits;
@@ -10,7 +11,7 @@ namespace TeEFusion.Core.Tests.Edits;
 [Collection("Sequential")]
 public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
-    private static readonly byte[] Picture = EditImages.Picture(1);
+    private static readonly byte[] Picture = EditPictures.Picture(1);
 
     private static ResolvedGenerationRequest Request(SD3Pipeline pipeline, SamplerKind kind, int steps = 4, long seed = 9) =>
         pipeline.Resolve(new GenerationRequest("a red cube") { Seed = seed, Steps = steps, Guidance = 3.0, Sampler = new SamplerSettings(kind) });
@@ -38,7 +39,7 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     {
         var teacher = fixture.Teacher;
         var a = teacher.Edit([Request(teacher, SamplerKind.EulerCfg)], Edit(Picture, 1.0));
-        var b = teacher.Edit([Request(teacher, SamplerKind.EulerCfg)], Edit(EditImages.Picture(2), 1.0));
+        var b = teacher.Edit([Request(teacher, SamplerKind.EulerCfg)], Edit(EditPictures.Picture(2), 1.0));
         var lower = teacher.Edit([Request(teacher, SamplerKind.EulerCfg)], Edit(Picture, 0.75));
         Assert.Equal(StudentPipelineTests.Pixels(a.Images[0].Png), StudentPipelineTests.Pixels(b.Images[0].Png));
         Assert.NotEqual(StudentPipelineTests.Pixels(a.Images[0].Png), StudentPipelineTests.Pixels(lower.Images[0].Png));
@@ -50,7 +51,7 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     {
         var teacher = fixture.Teacher;
         var request = Request(teacher, SamplerKind.EulerCfg);
-        var edit = Edit(Picture, 0.75, EditImages.Mask((_, _) => false));
+        var edit = Edit(Picture, 0.75, EditPictures.Mask((_, _) => false));
         var result = teacher.Edit([request], edit);
         // Nothing to repaint: the last blend puts z0 back, so the image is the VAE's decode of the image latents.
         using var scope = NewDisposeScope();
@@ -65,7 +66,7 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     {
         var student = fixture.Student;
         var request = Request(student, SamplerKind.Student);
-        var inpaint = student.Edit([request], Edit(Picture, 1.0, EditImages.Mask((_, _) => true)));
+        var inpaint = student.Edit([request], Edit(Picture, 1.0, EditPictures.Mask((_, _) => true)));
         var img2img = student.Edit([request], Edit(Picture, 1.0));
         Assert.Equal(StudentPipelineTests.Pixels(img2img.Images[0].Png), StudentPipelineTests.Pixels(inpaint.Images[0].Png));
     }
@@ -75,10 +76,10 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     {
         var student = fixture.Student;
         var request = Request(student, SamplerKind.Student);
-        var mask = EditImages.Mask((x, _) => x >= 16);
+        var mask = EditPictures.Mask((x, _) => x >= 16);
         var inpaint = StudentPipelineTests.Pixels(student.Edit([request], Edit(Picture, 1.0, mask)).Images[0].Png);
         var img2img = StudentPipelineTests.Pixels(student.Edit([request], Edit(Picture, 1.0)).Images[0].Png);
-        var known = StudentPipelineTests.Pixels(student.Edit([request], Edit(Picture, 1.0, EditImages.Mask((_, _) => false))).Images[0].Png);
+        var known = StudentPipelineTests.Pixels(student.Edit([request], Edit(Picture, 1.0, EditPictures.Mask((_, _) => false))).Images[0].Png);
         // Left half (x < 16) is known: inpainting equals the all-known result there far more than image-to-image does.
         double LeftDistance(byte[] a) => Enumerable.Range(0, 32 * 32).Where(p => p % 32 < 16)
             .Sum(p => Enumerable.Range(0, 3).Sum(ch => Math.Abs(a[p * 3 + ch] - known[p * 3 + ch])));
@@ -90,7 +91,7 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     public void ImageKOfABatchEqualsAOneImageEditWithSeedK()
     {
         var student = fixture.Student;
-        var edit = Edit(Picture, 0.6, EditImages.Mask((x, y) => x + y < 32));
+        var edit = Edit(Picture, 0.6, EditPictures.Mask((x, y) => x + y < 32));
         var batch = student.Edit([Request(student, SamplerKind.Student, seed: 3), Request(student, SamplerKind.Student, seed: 4)], edit);
         var alone = student.Edit([Request(student, SamplerKind.Student, seed: 4)], edit);
         Assert.Equal(StudentPipelineTests.Pixels(alone.Images[0].Png), StudentPipelineTests.Pixels(batch.Images[1].Png));
@@ -99,10 +100,10 @@ public sealed class ImageEditPipelineTests(TinyModelFixture fixture) : IClassFix
     [Fact]
     public void BadMasksAndSizesNameTheirField()
     {
-        var otherSize = Assert.Throws<ArgumentException>(() => EditSource.Read(Picture, EditImages.Mask((_, _) => true, 16, 16)));
+        var otherSize = Assert.Throws<ArgumentException>(() => EditSource.Read(Picture, EditPictures.Mask((_, _) => true, 16, 16)));
         Assert.Equal("mask", otherSize.ParamName);
         Assert.Contains("same size", otherSize.Message);
-        var noAlpha = Assert.Throws<ArgumentException>(() => EditSource.Read(Picture, EditImages.Picture(3)));
+        var noAlpha = Assert.Throws<ArgumentException>(() => EditSource.Read(Picture, EditPictures.Picture(3)));
         Assert.Equal("mask", noAlpha.ParamName);
         var notImage = Assert.Throws<ArgumentException>(() => EditSource.Read("not an image"u8.ToArray(), null));
         Assert.Equal("image", notImage.ParamName);

@@ -2,43 +2,22 @@ using System.Net.Http.Headers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using TeEFusion.Tooling.Images;
 
 namespace TeEFusion.Service.Tests.Edits;
 
-/// <summary>Real image files and multipart bodies for the edit endpoints.</summary>
+/// <summary>Image files (see <see cref="EditPictures"/>) and multipart bodies for the edit endpoints.</summary>
 public static class EditUploads
 {
-    /// <summary>A seeded random RGB picture as PNG.</summary>
-    public static byte[] Picture(int seed = 1, int width = 32, int height = 32)
-    {
-        var rgb = new byte[width * height * 3];
-        new Random(seed).NextBytes(rgb);
-        using var image = Image.LoadPixelData<Rgb24>(rgb, width, height);
-        return Png(image, PngColorType.Rgb);
-    }
+    public static byte[] Picture(int seed = 1, int width = 32, int height = 32) => EditPictures.Picture(seed, width, height);
 
-    /// <summary>An OpenAI-style mask: the right half fully transparent (repaint), the rest opaque.</summary>
-    public static byte[] RightHalfMask(int width = 32, int height = 32)
-    {
-        using var image = new Image<Rgba32>(width, height);
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                image[x, y] = new Rgba32(0, 0, 0, x >= width / 2 ? (byte)0 : (byte)255);
-        return Png(image, PngColorType.RgbWithAlpha);
-    }
+    public static byte[] RightHalfMask(int width = 32, int height = 32) => EditPictures.RightHalfMask(width, height);
 
     /// <summary>A one-colour PNG: a few hundred bytes whatever its size (an image bomb when large).</summary>
     public static byte[] Flat(int width, int height)
     {
         using var image = new Image<Rgb24>(width, height, new Rgb24(200, 10, 10));
-        return Png(image, PngColorType.Rgb);
-    }
-
-    public static byte[] Png<TPixel>(Image<TPixel> image, PngColorType color) where TPixel : unmanaged, IPixel<TPixel>
-    {
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream, new PngEncoder { ColorType = color });
-        return stream.ToArray();
+        return EditPictures.Png(image, PngColorType.Rgb);
     }
 
     /// <summary>

@@ -28,17 +28,11 @@ public sealed class EditBatchingTests(EngineFixture fixture) : IClassFixture<Eng
         return new Job($"edit{Interlocked.Increment(ref _ids)}", spec, DateTimeOffset.UtcNow, "tiny", "v");
     }
 
-    private static void RunToEnd(BatchEngine engine)
-    {
-        for (var i = 0; i < 200 && engine.ActiveJobs > 0; i++) engine.StepNext();
-        Assert.Equal(0, engine.ActiveJobs);
-    }
-
     private byte[] Alone(Job job)
     {
         using var engine = Engine();
         engine.Admit(job);
-        RunToEnd(engine);
+        BatchEngineTests.RunToEnd(engine);
         Assert.Equal(JobState.Succeeded, job.State);
         return job.Images[0];
     }
@@ -72,12 +66,12 @@ public sealed class EditBatchingTests(EngineFixture fixture) : IClassFixture<Eng
     {
         using var engine = Engine();
         engine.Admit(Edit(1, mask: true));
-        RunToEnd(engine);
+        BatchEngineTests.RunToEnd(engine);
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
         var pair = Edit(40, mask: true, n: 2);
         engine.Admit(pair);
-        RunToEnd(engine);
+        BatchEngineTests.RunToEnd(engine);
 
         Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         Assert.Equal(Alone(Edit(41, mask: true)), pair.Images[1]);
