@@ -35,6 +35,7 @@ var v1 = app.MapGroup("/v1")
     .RequirePerKeyRateLimit();
 v1.MapModelEndpoints();
 v1.MapImageEndpoints();
+v1.MapImageEditEndpoints();
 v1.MapJobEndpoints();
 
 app.MapAdminEndpoints()

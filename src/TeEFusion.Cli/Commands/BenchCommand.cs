@@ -15,6 +15,7 @@ namespace TeEFusion.Cli.Commands;
 /// `teefusion bench webhooks`: webhook delivery latency, and step time with and without pending deliveries (BenchCommand.Webhooks.cs).
 /// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
 /// `teefusion bench previews`: the cost of partial images, per preview and per generation (BenchCommand.Previews.cs).
+/// `teefusion bench edits`: edit latency vs generation latency at the same steps (BenchCommand.Edits.cs).
 /// </summary>
 internal static partial class BenchCommand
 {
@@ -28,6 +29,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(Webhooks());
         command.Subcommands.Add(DistillLatency());
         command.Subcommands.Add(Previews());
+        command.Subcommands.Add(Edits());
         return command;
     }
 

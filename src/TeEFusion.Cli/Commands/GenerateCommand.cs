@@ -38,15 +38,28 @@ internal static class GenerateCommand
             Description = $"jpeg and webp only: the encoder's quality, 0-{ImageOutput.MaxQuality} (default {ImageOutput.MaxQuality}), as the API's output_compression.",
         };
 
+        var image = new Option<FileInfo?>("--image")
+        {
+            Description = "Edit this image (PNG, JPEG or WebP) instead of starting from noise: diffusers' SD3 img2img, or inpainting with --mask. " +
+                          "Its size is the output's unless --width/--height resize it.",
+        };
+        var mask = new Option<FileInfo?>("--mask") { Description = "With --image: a PNG of the image's size whose fully transparent pixels are repainted." };
+        var strength = new Option<double?>("--strength")
+        {
+            Description = $"With --image: the share of the --steps schedule that runs, in (0, 1] (default {ImageEdit.ImageToImageStrength}, {ImageEdit.InpaintStrength} with --mask).",
+        };
+
         var command = new Command("generate",
             "Generate one image and write it as PNG (parameters in text chunks), JPEG or WebP (parameters in EXIF UserComment and XMP).")
         {
             model, prompt, negative, seed, steps, guidance, width, height, sampler, device, dtype, modelId, output, format, compression,
+            image, mask, strength,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Arguments(
             result.GetValue(model), result.GetValue(prompt)!, result.GetValue(negative) ?? "", result.GetValue(seed), result.GetValue(steps),
             result.GetValue(guidance), result.GetValue(width), result.GetValue(height), result.GetValue(sampler), result.GetValue(device)!,
-            result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!, result.GetValue(format), result.GetValue(compression)),
+            result.GetValue(dtype)!, result.GetValue(modelId), result.GetValue(output)!, result.GetValue(format), result.GetValue(compression),
+            result.GetValue(image), result.GetValue(mask), result.GetValue(strength)),
             Console.Out, Console.Error, cancellation)));
         return command;
     }
@@ -54,12 +67,13 @@ internal static class GenerateCommand
     /// <summary>The parsed options of one invocation; a null model means the bundled one, a null format the one --out names.</summary>
     internal sealed record Arguments(string? Model, string Prompt, string NegativePrompt, long? Seed, int? Steps, double? Guidance,
         int? Width, int? Height, string? Sampler, string Device, string DType, string? ModelId, FileInfo Output, string? Format = null,
-        int? Compression = null);
+        int? Compression = null, FileInfo? Image = null, FileInfo? Mask = null, double? Strength = null);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
     internal static int Run(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation) => CommandErrors.Guard(stderr, () =>
     {
         var imageOutput = OutputOf(args);
+        var edit = EditOf(args);
         var options = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType), ModelId = args.ModelId };
         var folder = ModelArgument.Resolve(args.Model, stderr);
         var isStudent = FolderPipeline.IsStudent(folder);
@@ -74,13 +88,14 @@ internal static class GenerateCommand
         var request = pipeline.Resolve(new GenerationRequest(args.Prompt)
         {
             NegativePrompt = args.NegativePrompt, Seed = args.Seed, Steps = args.Steps, Guidance = args.Guidance,
-            Width = args.Width, Height = args.Height, Sampler = settings,
+            Width = edit?.Source.Width ?? args.Width, Height = edit?.Source.Height ?? args.Height, Sampler = settings,
         });
         stderr.WriteLine($"{request.Sampler!.Name}: {request.Width}x{request.Height}, {request.Steps} steps, guidance {request.Guidance}, seed {request.Seed}"
                          + $" (folder txt_align_guidance = {pipeline.Components.FolderTxtAlignGuidance.ToString().ToLowerInvariant()})");
 
         var progress = ConsoleProgressBar.ForStandardError();
-        var result = pipeline.Generate(request, progress.Report, cancellation);
+        if (edit is not null) stderr.WriteLine($"edit: {(edit.Source.HasMask ? "inpainting" : "image-to-image")}, strength {edit.Strength}");
+        var result = edit is null ? pipeline.Generate(request, progress.Report, cancellation) : pipeline.Edit([request], edit, progress.Report, cancellation);
         foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
 
         var image = result.Images[0];
@@ -92,6 +107,21 @@ internal static class GenerateCommand
         stdout.WriteLine($"wrote {args.Output.FullName} ({imageOutput.Format.Name()}, {file.Length} bytes, seed {image.Provenance.Seed})");
         return 0;
     });
+
+    // --image, --mask and --strength, read before the model loads; the image is resized only when --width/--height differ.
+    private static ImageEdit? EditOf(Arguments args)
+    {
+        if (args.Image is null)
+        {
+            if (args.Mask is not null || args.Strength is not null) throw new ArgumentException("--mask and --strength need --image.");
+            return null;
+        }
+        var mask = args.Mask is null ? null : File.ReadAllBytes(args.Mask.FullName);
+        var source = EditSource.Read(File.ReadAllBytes(args.Image.FullName), mask, args.Width, args.Height);
+        var strength = args.Strength ?? ImageEdit.DefaultStrength(source.HasMask);
+        if (!(strength > 0 && strength <= 1)) throw new ArgumentException($"--strength must be in (0, 1], got {strength}.");
+        return new ImageEdit(source, strength);
+    }
 
     // --format, else the format --out's extension names, else png; checked before the model loads. A file named for one
     // format and asked to hold another is refused rather than written misnamed.

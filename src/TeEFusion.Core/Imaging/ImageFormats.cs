@@ -42,7 +42,7 @@ public static class ImageFormats
         Table.FirstOrDefault(r => r.Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))?.Format;
 
     /// <summary>The format ImageSharp detected, or null for one this service does not write.</summary>
-    internal static ImageFormat? FromImageSharp(IImageFormat? detected) => Table.FirstOrDefault(r => r.Sharp == detected)?.Format;
+    public static ImageFormat? FromImageSharp(IImageFormat? detected) => Table.FirstOrDefault(r => r.Sharp == detected)?.Format;
 
     private static Row Of(ImageFormat format) =>
         Table.FirstOrDefault(r => r.Format == format) ?? throw new ArgumentOutOfRangeException(nameof(format), format, "not an image format.");

@@ -15,7 +15,7 @@ namespace TeEFusion.Core.Pipelines;
 /// <see cref="Generate(IReadOnlyList{ResolvedGenerationRequest}, Action{SamplingProgress}?, CancellationToken)"/>.
 /// Synchronous and single-threaded: TorchSharp dispose scopes are thread-local, so one thread owns a pipeline.
 /// </summary>
-public abstract class SD3Pipeline : IDisposable
+public abstract partial class SD3Pipeline : IDisposable
 {
     /// <summary>diffusers' StableDiffusion3Pipeline default num_inference_steps.</summary>
     public const int DefaultSteps = 28;
@@ -146,7 +146,12 @@ public abstract class SD3Pipeline : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The requests cannot share a batch.</exception>
     public GenerationResult Generate(IReadOnlyList<ResolvedGenerationRequest> resolved, Action<SamplingProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        Run(resolved, edit: null, progress, cancellation);
+
+    // Generate and Edit: the same phases, an edit starting from its image's latents on the tail of the schedule.
+    private GenerationResult Run(IReadOnlyList<ResolvedGenerationRequest> resolved, ImageEdit? edit, Action<SamplingProgress>? progress,
+        CancellationToken cancellation)
     {
         if (resolved.Count == 0) throw new ArgumentException("At least one request is needed.", nameof(resolved));
         var first = resolved[0];
@@ -172,11 +177,13 @@ public abstract class SD3Pipeline : IDisposable
         var encodeMs = Lap();
         cancellation.ThrowIfCancellationRequested();
 
-        var latents = InitialLatents(resolved);
+        var schedule = Components.Scheduler.GetSchedule(first.Steps);
+        var start = edit is null ? null : EditLatents.Prepare(Components, edit.Source, edit.Strength, resolved.Select(r => r.Seed).ToList(), schedule);
+        var latents = start?.Initial() ?? InitialLatents(resolved);                         // (B, C, h, w)
         var sampler = CreateSampler(first.Sampler);
         var conditioning = prompts.WithGuidance(resolved.Select(r => r.Guidance).ToArray());
-        var sampled = SamplingRunner.Run(sampler, Components.Scheduler, first.Steps, latents, conditioning,
-            progress: progress, cancellation: cancellation);
+        var sampled = SamplingRunner.Run(sampler, start?.Schedule ?? schedule, latents, conditioning,
+            start is null ? null : (step, next) => start.AfterStep(next, step), progress, cancellation);
         var denoiseMs = Lap();
         cancellation.ThrowIfCancellationRequested();
 

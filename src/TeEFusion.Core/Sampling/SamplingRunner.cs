@@ -16,9 +16,17 @@ public static class SamplingRunner
     /// </summary>
     public static SamplingResult Run(IFlowMatchSampler sampler, FlowMatchEulerDiscreteScheduler scheduler, int steps,
         Tensor latents, SamplingConditioning conditioning, double? mu = null,
-        Action<SamplingProgress>? progress = null, CancellationToken cancellation = default)
+        Action<SamplingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Run(sampler, scheduler.GetSchedule(steps, mu), latents, conditioning, progress: progress, cancellation: cancellation);
+
+    /// <summary>
+    /// Steps <paramref name="latents"/> (at the schedule's first σ) through <paramref name="schedule"/>, which may be the
+    /// tail of a longer one (an edit's). <paramref name="afterStep"/> (step index, latents) → latents, when given, rewrites
+    /// each step's output inside the step's scope (the inpainting blend).
+    /// </summary>
+    public static SamplingResult Run(IFlowMatchSampler sampler, SigmaSchedule schedule, Tensor latents, SamplingConditioning conditioning,
+        Func<int, Tensor, Tensor>? afterStep = null, Action<SamplingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var schedule = scheduler.GetSchedule(steps, mu);
         var batch = (int)latents.shape[0];
         conditioning.EnsureBatch(batch);
         var passes = new int[batch];
@@ -37,7 +45,7 @@ public static class SamplingRunner
             {
                 var result = sampler.Step(input);
                 for (var b = 0; b < batch; b++) passes[b] += result.ModelPasses[b];
-                next = result.Latents.MoveToOuterDisposeScope();
+                next = (afterStep is null ? result.Latents : afterStep(i, result.Latents)).MoveToOuterDisposeScope();
             }
             if (!ReferenceEquals(current, latents)) current.Dispose();
             current = next;

@@ -101,6 +101,10 @@ public sealed record JobInput(
     [JsonPropertyName("output_compression"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? OutputCompression { get; init; }
 
+    /// <summary>What makes the job an image edit (never the files themselves); absent for a generation.</summary>
+    [JsonPropertyName("edit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobEditInput? Edit { get; init; }
+
     /// <summary>The resolved request as the API spells it.</summary>
     public static JobInput Of(JobSpec spec)
     {
@@ -117,6 +121,7 @@ public sealed record JobInput(
             WeakGuidance = pair?.Weak.Guidance,
             OutputFormat = spec.Output.Format.Name(),
             OutputCompression = spec.Output.Format == ImageFormat.Png ? null : spec.Output.Quality,
+            Edit = spec.Edit is { } edit ? JobEditInput.Of(edit, spec) : null,
         };
     }
 }

@@ -35,15 +35,22 @@ public static class ImageEndpoints
     }
 
     private static async Task<Results<Ok<ImageGenerationResponse>, EmptyHttpResult, ProblemHttpResult>> Generate(
-        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store)
+        ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store) =>
+        await Answer(await submitter.SubmitAsync(http, request, "images"), request, ImageEventStream.GenerationPrefix, http, store);
+
+    /// <summary>
+    /// Waits for a submitted job and answers with its images, or streams its events as OpenAI's <paramref name="eventPrefix"/>
+    /// events when the request streams (shared by generations and edits).
+    /// </summary>
+    internal static async Task<Results<Ok<ImageGenerationResponse>, EmptyHttpResult, ProblemHttpResult>> Answer(
+        Submission submission, ImageGenerationRequest request, string eventPrefix, HttpContext http, IJobStore store)
     {
-        var submission = await submitter.SubmitAsync(http, request, "images");
         if (submission is not Submission.Accepted accepted) return submission.ToProblem(http);
         var id = accepted.Job.Snapshot.Id;
         http.Response.Headers[JobIdHeader] = id;
         if (request.Stream == true)
         {
-            await ImageEventStream.WriteAsync(http, accepted.Job, ImageEventStream.GenerationPrefix, request.Quality ?? QualitySteps.Auto);
+            await ImageEventStream.WriteAsync(http, accepted.Job, eventPrefix, request.Quality ?? QualitySteps.Auto);
             return TypedResults.Empty;
         }
         try

@@ -22,7 +22,8 @@ public static class JobEndpoints
         group.MapPost("/", Create)
             .WithName("CreateJob")
             .WithSummary("Queues a generation job; 202 + Location, or 200 with the result if done within `Prefer: wait=N` seconds.")
-            .WithDescription("Same body as /v1/images/generations. `Idempotency-Key` makes a retried create return the same job; " +
+            .WithDescription("Same body as /v1/images/generations; a multipart/form-data body is an image edit, with the fields of " +
+                "/v1/images/edits. `Idempotency-Key` makes a retried create return the same job; " +
                 "`Cancel-After: N` cancels the job if it is not done N seconds after it was accepted.")
             .ProducesSubmissionProblems();
         group.MapGet("/{id}", Get)
@@ -53,9 +54,13 @@ public static class JobEndpoints
 
     private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Create(
         ImageGenerationRequest request, HttpContext http, JobSubmitter submitter, IJobStore store, IWebhookOutbox webhooks, TimeProvider time,
-        [FromHeader(Name = "Prefer")] string? prefer)
+        [FromHeader(Name = "Prefer")] string? prefer) =>
+        await Answer(await submitter.SubmitAsync(http, request, "jobs"), http, store, webhooks, time, prefer);
+
+    /// <summary>Answers a job submission (JSON generations and multipart edits alike), waiting as `Prefer: wait=N` asks.</summary>
+    internal static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Answer(
+        Submission submission, HttpContext http, IJobStore store, IWebhookOutbox webhooks, TimeProvider time, string? prefer)
     {
-        var submission = await submitter.SubmitAsync(http, request, "jobs");
         if (submission is not Submission.Accepted { Job: var job, Replayed: var replayed }) return submission.ToProblem(http);
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         if (PreferredWait(prefer) is { } wait)

@@ -5,6 +5,10 @@ internal static class SubmissionResponses
 {
     public static RouteHandlerBuilder ProducesSubmissionProblems(this RouteHandlerBuilder route) => route
         .Accepts<Contracts.ImageGenerationRequest>("application/json")
+        .ProducesSubmissionRefusals();
+
+    /// <summary>The problems alone, for an endpoint whose body is not the JSON request (the multipart edits).</summary>
+    public static RouteHandlerBuilder ProducesSubmissionRefusals(this RouteHandlerBuilder route) => route
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

@@ -52,7 +52,7 @@ public static class ServiceCollectionExtensions
         });
         // Kestrel's own cap backs RequestBodyLimitMiddleware for bodies that declare no length.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
-            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+            kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxRequestBodyBytes, limits.Value.MaxUploadBodyBytes));
         return services;
     }
 

@@ -28,7 +28,7 @@ public sealed class Job
         CreatedAt = createdAt;
         _modelId = modelId;
         _modelVersion = modelVersion;
-        TotalSteps = spec.Request.Steps;
+        TotalSteps = spec.RunSteps;
     }
 
     public string Id { get; }
@@ -90,10 +90,10 @@ public sealed class Job
         get { lock (_gate) return _images; }
     }
 
-    /// <summary>Bytes held by <see cref="Images"/>.</summary>
+    /// <summary>Bytes held by <see cref="Images"/> and by an edit's input files.</summary>
     public long ImageBytes
     {
-        get { lock (_gate) return _images.Sum(i => (long)i.Length); }
+        get { lock (_gate) return _images.Sum(i => (long)i.Length) + (Spec.Edit?.Bytes ?? 0); }
     }
 
     /// <summary>

@@ -29,6 +29,13 @@ public sealed record JobSpec(ResolvedGenerationRequest Request, int ImageCount, 
     /// <summary>Where the job's events are delivered; null for none.</summary>
     public JobWebhook? Webhook { get; init; }
 
+    /// <summary>The image, mask and strength of an edit (POST /v1/images/edits, or multipart /v1/jobs); null for a generation.</summary>
+    public JobEdit? Edit { get; init; }
+
+    /// <summary>Steps the worker runs: all of them, or the share an edit's strength leaves (see StrengthSchedule).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int RunSteps => Edit?.RunSteps(Request.Steps) ?? Request.Steps;
+
     /// <summary>The resolved request of image <paramref name="index"/>.</summary>
     public ResolvedGenerationRequest Image(int index) => Request with { Seed = Request.Seed + index };
 }

@@ -36,7 +36,12 @@ public sealed class JobSubmitter(
     private const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>Submits a request; <paramref name="route"/> names the endpoint, so that one key used on both endpoints makes two jobs.</summary>
-    public async Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route)
+    public Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route) => SubmitAsync(http, request, route, edit: null);
+
+    /// <summary>Submits an image edit (multipart): the same checks and queue as a generation, its files validated by <see cref="ImageEditValidator"/>.</summary>
+    public Task<Submission> SubmitAsync(HttpContext http, ImageEditUpload edit, string route) => SubmitAsync(http, edit.Request, route, edit);
+
+    private async Task<Submission> SubmitAsync(HttpContext http, ImageGenerationRequest request, string route, ImageEditUpload? edit)
     {
         if (health.Draining) return Draining();
         if (models.Models.Count == 0)
@@ -50,7 +55,9 @@ public sealed class JobSubmitter(
                 : model.Error ?? $"The model '{model.Id}' is not loaded.";
             return new Submission.Refused(SubmissionRefusal.ModelUnavailable, detail, RetryAfterSeconds);
         }
-        var spec = ImageGenerationRequestValidator.Validate(request, limits.Value, model, out var errors);
+        var spec = edit is null
+            ? ImageGenerationRequestValidator.Validate(request, limits.Value, model, out var errors)
+            : ImageEditValidator.Validate(edit, limits.Value, model, out errors);
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length > MaxIdempotencyKeyLength) errors[IdempotencyKeyHeader] = [$"At most {MaxIdempotencyKeyLength} characters."];
         var cancelAfter = ReadCancelAfter(http, errors);
@@ -73,7 +80,7 @@ public sealed class JobSubmitter(
         Submission result;
         using (ServiceTelemetry.ActivitySource.StartActivity("enqueue")?.SetTag(ServiceTelemetry.JobIdTag, job.Id))
         {
-            result = await store.SubmitAsync(job, key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route),
+            result = await store.SubmitAsync(job, key.Length == 0 ? null : ScopedKey(http, route, key), Fingerprint(request, route) + spec.Edit?.Fingerprint(),
                 http.RequestAborted);
         }
         switch (result)

@@ -44,4 +44,11 @@ public sealed class LimitsOptions
     /// <summary>Largest request body; a larger one gets 413.</summary>
     [Range(1024L, 1024L * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Largest multipart/form-data body (an edit's image and mask with its fields), read into memory and never to disk; a
+    /// larger one gets 413. Other bodies keep <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    [Range(1024L, 1024L * 1024 * 1024)]
+    public long MaxUploadBodyBytes { get; set; } = 16 * 1024 * 1024;
 }

@@ -107,12 +107,15 @@ public sealed class BatchEngine(
             // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
             var prepared = pipeline.Tokenize([spec.Request]);
             var prompts = pipeline.EncodePrompts(prepared);
-            var noise = pipeline.InitialLatents(requests);                                    // (n, C, h, w)
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
-            _runs.Add(new JobRun(job, pipeline, requests, schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
+            // An edit starts from its image's latents on the schedule's tail (EditStart); a generation from noise.
+            var edit = spec.Edit is null ? null : EditStart.Prepare(pipeline, spec, requests, schedule);
+            var noise = edit?.Initial() ?? pipeline.InitialLatents(requests);                 // (n, C, h, w)
+            _runs.Add(new JobRun(job, pipeline, requests, edit?.Schedule ?? schedule, prompts, noise, pipeline.LoadWarnings.Concat(prepared.Warnings).ToList())
             {
                 // It has waited since it was submitted: a job queued while another group stepped goes first on a tie.
                 WaitingSince = job.CreatedAt.UtcTicks,
+                Edit = edit?.DetachFromDisposeScope(),
             });
             logger.LogInformation("Job {JobId} started on {ModelId} ({Sampler}): {Images} image(s) {Width}x{Height}, {Steps} steps", job.Id,
                 spec.Model, spec.Request.Sampler.Name, spec.ImageCount, spec.Request.Width, spec.Request.Height, spec.Request.Steps);
@@ -235,9 +238,12 @@ public sealed class BatchEngine(
         _modelShares.Charge(real[0].Run.Job.Spec.Model, work);
         for (var i = 0; i < real.Count; i++)
         {
-            real[i].Run.Previews?.Capture(real[i].Image, real[i].Run.Step + 1, latents.narrow(0, i, 1), next.narrow(0, i, 1), // (1, C, h, w)
-                input.Sigma[i], input.SigmaNext[i]);
-            real[i].Run.ReplaceLatent(real[i].Image, next.narrow(0, i, 1).clone().DetachFromDisposeScope()); // (1, C, h, w)
+            var (run, image) = (real[i].Run, real[i].Image);
+            var row = next.narrow(0, i, 1);                                                     // (1, C, h, w)
+            if (run.Edit is { } edit) row = edit.AfterStep(row, run.Step, image);              // the inpainting blend
+            // The preview's x̂0 from the blended row: in the kept region that is the image's own latent.
+            run.Previews?.Capture(image, run.Step + 1, latents.narrow(0, i, 1), row, input.Sigma[i], input.SigmaNext[i]); // (1, C, h, w)
+            run.ReplaceLatent(image, row.clone().DetachFromDisposeScope());                     // (1, C, h, w)
         }
         instruments.Step(real.Count, time.GetElapsedTime(started), group.Pipeline.ModelId, group.Sampler.Name);
     }

@@ -34,6 +34,9 @@ internal sealed class JobRun : IDisposable
 
     public Job Job { get; }
 
+    /// <summary>An edit's image latents, noise and mask (owned by this run); null for a generation.</summary>
+    public EditLatents? Edit { get; init; }
+
     /// <summary>The pipeline the job started on; a swap of its model waits until the job is done with it.</summary>
     public SD3Pipeline Pipeline { get; }
 
@@ -83,6 +86,7 @@ internal sealed class JobRun : IDisposable
     {
         foreach (var latent in _latents) latent.Dispose();
         Previews?.Dispose();
+        Edit?.Dispose();
         PromptHidden.Dispose();
         PromptPooled.Dispose();
         NegativeHidden.Dispose();

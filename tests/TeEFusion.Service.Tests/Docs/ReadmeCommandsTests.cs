@@ -1,6 +1,10 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using TeEFusion.Service.Contracts;
 using TeEFusion.Service.Tests.Fixtures;
 using TeEFusion.Tests.Shared;
 
@@ -108,10 +112,21 @@ public sealed partial class ReadmeCommandsTests
         var problems = request.UnknownOptions.Select(o => $"curl option '{o}' has no check").ToList();
         if (!url.StartsWith(BaseAddress + "/", StringComparison.Ordinal)) return [.. problems, $"'{url}' is not under {BaseAddress}, where `dotnet run` serves"];
         // The query (e.g. restore's ?model=) is no part of the route.
-        var endpoint = routes.Match(method, url[BaseAddress.Length..].Split('?')[0]);
+        var contentType = request.Form.Count > 0 ? "multipart/form-data" : body is null ? null : "application/json";
+        var endpoint = routes.Match(method, url[BaseAddress.Length..].Split('?')[0], contentType);
         if (endpoint is null) return [.. problems, $"the service has no {method} route for {url}"];
         endpoints[command] = endpoint;
 
+        if (request.Form.Count > 0)
+        {
+            // A form is an edit: the endpoint must take multipart, and each field must be one the edit form reads.
+            if (endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("multipart/form-data") != true)
+                problems.Add($"{endpoint.DisplayName} takes no multipart form");
+            var fields = ServiceRoutes.JsonNames(typeof(ImageGenerationRequest));
+            fields.UnionWith(typeof(ImageEditForm).GetProperties().Select(p => p.GetCustomAttribute<FromFormAttribute>()!.Name!));
+            problems.AddRange(request.Form.Where(f => !fields.Contains(f.Name)).Select(f => $"form field '{f.Name}' is no field of an edit"));
+            return problems;
+        }
         var bodyType = ServiceRoutes.BodyType(endpoint);
         if (body is not null && bodyType is null) problems.Add($"{endpoint.DisplayName} takes no body");
         if (body is not null && bodyType is not null)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TeEFusion.Service.Distillation;
 using TeEFusion.Service.Tests.Fixtures;
+using TeEFusion.Tooling.Images;
 using TeEFusion.Tests.Shared;
 
 namespace TeEFusion.Service.Tests.Docs;
@@ -44,6 +45,7 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
             using var message = new HttpRequestMessage(new HttpMethod(request.Method), path);
             foreach (var (name, value) in request.Headers.Where(h => h.Name != "Content-Type")) message.Headers.Add(name, value);
             if (request.Body is not null) message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");
+            if (request.Form.Count > 0) message.Content = Form(request.Form);
 
             HttpResponseMessage response;
             try { response = await client.SendAsync(message); }
@@ -59,6 +61,19 @@ public sealed class ReadmeWalkthroughTests(TinyModelFolder model) : IClassFixtur
 
         Assert.True(sent >= 6, $"only {sent} requests of the docs were sent");
         Assert.NotEmpty(jobIds);
+    }
+
+    // A form's files (-F image=@in.png) are stand-ins: a seeded picture, and for `mask` the right-half mask, at the
+    // documented models' 64×64.
+    private static MultipartFormDataContent Form(IReadOnlyList<(string Name, string Value)> fields)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            if (!value.StartsWith('@')) form.Add(new StringContent(value), name);
+            else form.Add(new ByteArrayContent(name == "mask" ? EditPictures.RightHalfMask(64, 64) : EditPictures.Picture(1, 64, 64)), name, value[1..]);
+        }
+        return form;
     }
 
     [Fact]

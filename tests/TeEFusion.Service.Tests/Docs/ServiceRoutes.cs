@@ -24,9 +24,13 @@ public sealed class ServiceRoutes(ServiceFactory factory)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>The endpoint serving <paramref name="method"/> <paramref name="path"/>, or null.</summary>
-    public RouteEndpoint? Match(string method, string path) => _endpoints.FirstOrDefault(e =>
+    /// <summary>
+    /// The endpoint serving <paramref name="method"/> <paramref name="path"/>, or null. With <paramref name="contentType"/>, as routing
+    /// does, an endpoint that declares the bodies it accepts must accept it (POST /v1/jobs: JSON generations, multipart edits).
+    /// </summary>
+    public RouteEndpoint? Match(string method, string path, string? contentType = null) => _endpoints.FirstOrDefault(e =>
         (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(method) ?? false)
+        && (contentType is null || e.Metadata.GetMetadata<IAcceptsMetadata>() is not { } accepts || accepts.ContentTypes.Contains(contentType))
         && new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!.TrimStart('/')), new RouteValueDictionary())
             .TryMatch(new PathString(path.TrimEnd('/')), new RouteValueDictionary()));
 

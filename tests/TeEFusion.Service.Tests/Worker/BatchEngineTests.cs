@@ -18,7 +18,7 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
     private static Job NewJob(string prompt, long seed, int steps = 4, double guidance = 5, string negative = "", int n = 1, int size = 32) =>
         new($"job{Interlocked.Increment(ref _ids)}", TestSpecs.Of(prompt, negative, n, seed, steps, guidance, size, size), DateTimeOffset.UtcNow, "tiny", "v");
 
-    private static void RunToEnd(BatchEngine engine, int maxLoops = 200)
+    internal static void RunToEnd(BatchEngine engine, int maxLoops = 200)
     {
         for (var i = 0; i < maxLoops && engine.ActiveJobs > 0; i++) engine.StepNext();
         Assert.Equal(0, engine.ActiveJobs);
