@@ -21,10 +21,12 @@ public sealed class ImageStreamTests(KestrelService service) : IClassFixture<Kes
         return body;
     }
 
-    private async Task<(HttpResponseMessage Response, List<RawSseEvent> Events, int Comments)> StreamAsync(object body)
+    private Task<(HttpResponseMessage Response, List<RawSseEvent> Events, int Comments)> StreamAsync(object body) =>
+        StreamAsync("/v1/images/generations", JsonContent.Create(body));
+
+    private async Task<(HttpResponseMessage Response, List<RawSseEvent> Events, int Comments)> StreamAsync(string route, HttpContent content)
     {
-        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations") { Content = JsonContent.Create(body) },
-            HttpCompletionOption.ResponseHeadersRead);
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, route) { Content = content }, HttpCompletionOption.ResponseHeadersRead);
         using var timeout = new CancellationTokenSource(JobApi.Patience);
         var (events, comments) = await RawSseReader.ReadAsync(await response.Content.ReadAsStreamAsync(timeout.Token), timeout.Token);
         return (response, events, comments);
@@ -60,6 +62,21 @@ public sealed class ImageStreamTests(KestrelService service) : IClassFixture<Kes
 
         var unstreamed = await JobApi.JsonAsync(await Client.PostAsJsonAsync("/v1/images/generations", JobApi.Body(seed: 41, steps: 8)));
         Assert.Equal(unstreamed.GetProperty("data")[0].GetProperty("b64_json").GetString(), payloads[3].GetProperty("b64_json").GetString());
+    }
+
+    [Fact]
+    public async Task A_streamed_edit_sends_image_edit_events_and_completes_with_the_unstreamed_edit()
+    {
+        (string, string)[] fields = [("prompt", "a red fox"), ("seed", "7"), ("steps", "6"), ("strength", "0.8")];
+        var (response, events, _) = await StreamAsync("/v1/images/edits",
+            Edits.EditUploads.Edit(mask: true, [.. fields, ("stream", "true"), ("partial_images", "2")]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["image_edit.partial_image", "image_edit.partial_image", "image_edit.completed"], events.Select(e => e.Event));
+        var completed = JsonDocument.Parse(events[^1].Data).RootElement;
+        Assert.Equal("image_edit.completed", completed.GetProperty("type").GetString());
+        var unstreamed = await JobApi.JsonAsync(await Client.PostAsync("/v1/images/edits", Edits.EditUploads.Edit(mask: true, fields)));
+        Assert.Equal(unstreamed.GetProperty("data")[0].GetProperty("b64_json").GetString(), completed.GetProperty("b64_json").GetString());
     }
 
     [Fact]
