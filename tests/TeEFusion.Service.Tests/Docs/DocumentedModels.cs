@@ -20,5 +20,7 @@ public static class DocumentedModels
         ["Model:Serve:1:Path"] = Path.Combine(model.Path, "teacher"),
         ["Model:Serve:2:Id"] = PromotedStudentId,
         ["Model:Serve:2:Path"] = model.Path,
+        // docs/webhooks.md's job names a webhook, which the operator turns on with a secret (its host is never reached here).
+        ["Webhooks:Secret"] = "whsec_" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
     });
 }
