@@ -11,7 +11,8 @@ with load_state_dict(strict=True) from the folder's safetensors, parsed below.
 
 Each case calls the pipeline with `generator=torch.Generator().manual_seed(seed)`; diffusers' two draws from it (the
 VAE posterior sample, then the noise) are recorded as they happen and stored (`eps_<i>`, `noise_<i>`), with the
-latents after the last step (`latents_<i>`, from callback_on_step_end) and the image (`image_<i>`, uint8 (H, W, 3)).
+latents after the last step (`latents_<i>`, from callback_on_step_end), the pipeline's image (`pipeline_image_<i>`,
+uint8 (H, W, 3)) and `image_<i>`, those latents decoded as every SD3 pipeline but the inpainting one decodes (below).
 `input` (H, W, 3) uint8 is the picture; `mask` (H, W) uint8 is diffusers' kind, 255 = repaint the right half.
 
 The tiny folder's latents have 4 channels. diffusers' inpainting accepts only 16-channel (or 33-channel) SD3
@@ -142,13 +143,22 @@ with torch.no_grad():
                       callback_on_step_end=keep_last)
         if case["pipeline"] == "inpaint":
             kwargs["mask_image"] = PIL.Image.fromarray(mask)
-        image = pipeline(case["pipeline"])(**kwargs).images[0]
+        pipe = pipeline(case["pipeline"])
+        returned = pipe(**kwargs).images[0]
         # The posterior sample's draw, then the noise; inpainting then draws a third time, for the masked image's
         # latents, which only 33-channel transformers read.
         eps, noise = draws[:2]
         tensors[f"eps_{i}"], tensors[f"noise_{i}"] = eps, noise
         tensors[f"latents_{i}"] = final["latents"]
+        # diffusers v0.33.1's inpainting decodes latents / scaling_factor, without + shift_factor (huggingface/diffusers
+        # #13611, issue 1); every other SD3 pipeline, and this project, decode (latents / scaling_factor) + shift_factor.
+        # image_<i> is that decode of the final latents; pipeline_image_<i> is what the pipeline returned.
+        latents = final["latents"] / vae.config.scaling_factor + vae.config.shift_factor
+        image = pipe.image_processor.postprocess(vae.decode(latents, return_dict=False)[0], output_type="np")[0]
+        if case["pipeline"] == "img2img":
+            assert np.array_equal(image, returned), "img2img's own decode is the shifted one"
         tensors[f"image_{i}"] = torch.from_numpy((image * 255).round().astype("uint8"))
+        tensors[f"pipeline_image_{i}"] = torch.from_numpy((returned * 255).round().astype("uint8"))
         print(i, case, tuple(final["latents"].shape), float(final["latents"].abs().max()))
 
 write_safetensors(out, tensors, {
