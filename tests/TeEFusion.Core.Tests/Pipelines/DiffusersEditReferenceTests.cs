@@ -56,8 +56,8 @@ public sealed class DiffusersEditReferenceTests(ITestOutputHelper output) : IDis
 
             using (var start = EditLatents.Prepare(teacher.Components, edit.Source, edit.Strength, [request.Seed], teacher.Components.Scheduler.GetSchedule(request.Steps)))
             {
-                AssertClose(start.Noise, reference.Read($"noise_{i}"), 0.0, $"{what} noise");
-                AssertClose(FinalLatents(teacher, request, start), reference.Read($"latents_{i}"), LatentTolerance, $"{what} latents");
+                ReferenceAssert.Close(output, start.Noise, reference.Read($"noise_{i}"), 0.0, $"{what} noise");
+                ReferenceAssert.Close(output, FinalLatents(teacher, request, start), reference.Read($"latents_{i}"), LatentTolerance, $"{what} latents");
             }
 
             var expected = reference.Read($"image_{i}").data<byte>().ToArray();                       // (H, W, 3)
@@ -91,15 +91,6 @@ public sealed class DiffusersEditReferenceTests(ITestOutputHelper output) : IDis
         using var image = Image.LoadPixelData<Rgb24>(input.data<byte>().ToArray(), width, height);
         var repaintBytes = repaint.data<byte>().ToArray();
         return (EditPictures.Png(image, PngColorType.Rgb), EditPictures.Mask((x, y) => repaintBytes[y * width + x] == 255, width, height));
-    }
-
-    private void AssertClose(Tensor actual, Tensor expected, double tolerance, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var abs = (actual - expected).abs().max().item<float>();
-        var rel = abs / (double)expected.abs().max().item<float>();
-        output.WriteLine($"{what}: max abs error {abs:E2}, relative to max |expected| {rel:E2}");
-        Assert.True(rel <= tolerance, $"{what}: relative error {rel:E2} > {tolerance:E0}");
     }
 
     // `teefusion make-random-model --preset tiny-sd3 --seed 0`: the tiny preset's weights as a plain SD3 folder.
