@@ -123,12 +123,6 @@ public class SD3TransformerReferenceTests(ITestOutputHelper output)
             io.Read("input.timestep"), Optional("input.txt_align_guidance"), Optional("input.txt_align_vec"), Optional("input.guidance"));
     }
 
-    private void AssertClose(Tensor actual, Tensor expected, string what, double tolerance = Tolerance)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var abs = (actual - expected).abs().max().item<float>();
-        var rel = TinyModels.RelativeError(actual, expected);
-        output.WriteLine($"{what}: max abs error {abs:E2}, relative to max |expected| {rel:E2}");
-        Assert.True(rel <= tolerance, $"{what}: relative error {rel:E2} > {tolerance:E0}");
-    }
+    private void AssertClose(Tensor actual, Tensor expected, string what, double tolerance = Tolerance) =>
+        ReferenceAssert.Close(output, actual, expected, tolerance, what);
 }

@@ -99,14 +99,7 @@ public sealed class DiffusersReferenceTests(DiffusersReferenceTests.Folders fold
     private static IEnumerable<long[]> Ids(Tensor ids) =>
         Enumerable.Range(0, (int)ids.shape[0]).Select(i => ids[i].data<long>().ToArray());
 
-    private void AssertClose(Tensor actual, Tensor expected, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        var abs = (actual - expected).abs().max().item<float>();
-        var rel = abs / (double)expected.abs().max().item<float>();
-        output.WriteLine($"{what}: max abs error {abs:E2}, relative to max |expected| {rel:E2}");
-        Assert.True(rel <= Tolerance, $"{what}: relative error {rel:E2} > {Tolerance:E0}");
-    }
+    private void AssertClose(Tensor actual, Tensor expected, string what) => ReferenceAssert.Close(output, actual, expected, Tolerance, what);
 
     /// <summary>
     /// The folders the references were made from: the bundled teacher, and the tiny preset written with seed 0 in
