@@ -119,6 +119,9 @@ public static class PreviewBench
     // One job as the worker runs it: encode, step by step with x̂0 drawn after the preview steps, decode, encode the file.
     private static void Generate(SD3Pipeline pipeline, LatentRgbProjection projection, ResolvedGenerationRequest request, int partialImages)
     {
+        // As the worker runs it: without autograd (recording a graph over the steps made the previewing run several times
+        // its previews' cost slower).
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var previewAfter = PreviewSteps.For(partialImages, request.Steps);
         var conditioning = pipeline.EncodePrompts(pipeline.Tokenize([request])).WithGuidance([request.Guidance]);
