@@ -17,7 +17,12 @@ public static class ImageEditFormReader
 {
     private const int MaxTextFieldBytes = 256 * 1024;
 
-    private static readonly JsonSerializerOptions FieldJson = new() { NumberHandling = JsonNumberHandling.AllowReadingFromString };
+    // A form's fields are text: numbers and booleans (OpenAI's clients send `stream` as "true" or "false") are read from it.
+    private static readonly JsonSerializerOptions FieldJson = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Converters = { new FormBooleanConverter() },
+    };
 
     /// <summary>The upload, or null with the errors naming each bad field (keyed by form name).</summary>
     /// <exception cref="BadHttpRequestException">The body is not multipart/form-data or is malformed (400), or too large (413).</exception>
@@ -71,8 +76,6 @@ public static class ImageEditFormReader
             if (double.TryParse((string?)strengthNode, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)) strength = s;
             else errors["strength"] = [$"strength must be a number in (0, 1], got '{(string?)strengthNode}'."];
         }
-        // A form's fields are text; OpenAI's clients send the boolean `stream` as "true" or "false".
-        if (fields["stream"] is JsonValue stream && bool.TryParse((string?)stream, out var streams)) fields["stream"] = streams;
         ImageGenerationRequest? generation = null;
         try
         {
@@ -92,5 +95,19 @@ public static class ImageEditFormReader
         using var memory = new MemoryStream();
         await body.CopyToAsync(memory, cancellation);
         return memory.ToArray();
+    }
+
+    // "true" / "false" (any case) from a text field; anything else is the usual wrong-type error naming the field.
+    private sealed class FormBooleanConverter : JsonConverter<bool>
+    {
+        public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.String when bool.TryParse(reader.GetString(), out var value) => value,
+            _ => throw new JsonException($"expected true or false, got {reader.TokenType}."),
+        };
+
+        public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteBooleanValue(value);
     }
 }

@@ -66,7 +66,7 @@ public static class ServiceModelsBench
                         list.Add(results[k]);
                     }
                     log?.Invoke($"round {round + 1}, {kind}, concurrency {concurrency}: " + string.Join("; ", models.Zip(results,
-                        (m, r) => $"{m} {r.Succeeded}/{r.Sent} ok in {r.Seconds:F1} s, p50 {ServiceBench.Percentile(r.LatenciesMs, 50):F0} ms")));
+                        (m, r) => $"{m} {r.Succeeded}/{r.Sent} ok in {r.Seconds:F1} s, p50 {r.Percentile(50):F0} ms")));
                 }
             }
         }

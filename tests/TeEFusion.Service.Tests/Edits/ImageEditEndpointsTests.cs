@@ -74,6 +74,7 @@ public sealed class ImageEditEndpointsTests(RunningService service) : IClassFixt
         { "no-image", "image" },
         { "image-size-not-served", "image" },
         { "n-not-a-number", "n" },
+        { "stream-not-a-boolean", "stream" },
     };
 
     [Theory]
@@ -96,6 +97,7 @@ public sealed class ImageEditEndpointsTests(RunningService service) : IClassFixt
             "no-image" => EditUploads.Form([]),
             "image-size-not-served" => EditUploads.Form([("image", EditUploads.Picture(1, 40, 40), "in.png")]),
             "n-not-a-number" => EditUploads.Edit(fields: ("n", "two")),
+            "stream-not-a-boolean" => EditUploads.Edit(fields: ("stream", "maybe")),
             _ => throw new ArgumentOutOfRangeException(nameof(upload)),
         };
         var response = await Client.PostAsync("/v1/images/edits", form);
