@@ -21,6 +21,7 @@ public static class ImageStoreServiceCollectionExtensions
         services.AddResiliencePipeline(ResiliencePipelineName, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ImageStoreOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<ImageStorage>>();
             if (options.Retries > 0)
             {
                 builder.AddRetry(new RetryStrategyOptions
@@ -31,6 +32,12 @@ public static class ImageStoreServiceCollectionExtensions
                     UseJitter = true,
                     // A missing image is an answer (null), not an exception; a slow or unreachable store is retried.
                     ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                    OnRetry = args =>
+                    {
+                        logger.LogWarning("An image store call failed (attempt {Attempt} of {Attempts}); retrying in {Delay} ms: {Message}",
+                            args.AttemptNumber + 1, options.Retries + 1, (int)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                        return ValueTask.CompletedTask;
+                    },
                 });
             }
             builder.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));

@@ -59,6 +59,8 @@ public sealed class S3ImageStore : IImageStore, IDisposable
             InputStream = content,
             ContentType = mediaType,
             AutoCloseStream = false,
+            // A plain signed body: aws-chunked uploads are stored verbatim (chunk signatures and all) by some S3-compatible servers.
+            UseChunkEncoding = false,
         }, cancellation);
     }
 

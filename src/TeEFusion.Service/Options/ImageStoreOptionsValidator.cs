@@ -13,8 +13,9 @@ public sealed partial class ImageStoreOptionsValidator : IValidateOptions<ImageS
             failures.Add("ImageStore:Provider is FileSystem but ImageStore:Path is empty.");
         if (options.Provider == ImageStoreProvider.S3 && string.IsNullOrWhiteSpace(options.S3.Bucket))
             failures.Add("ImageStore:Provider is S3 but ImageStore:S3:Bucket is empty.");
-        if (options.Provider == ImageStoreProvider.S3 && options.S3.ServiceUrl != "" && !Uri.TryCreate(options.S3.ServiceUrl, UriKind.Absolute, out _))
-            failures.Add($"ImageStore:S3:ServiceUrl '{options.S3.ServiceUrl}' is not an absolute URL.");
+        if (options.Provider == ImageStoreProvider.S3 && options.S3.ServiceUrl != ""
+            && !(Uri.TryCreate(options.S3.ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            failures.Add($"ImageStore:S3:ServiceUrl '{options.S3.ServiceUrl}' is not an absolute http(s) URL.");
         if (string.IsNullOrEmpty(options.S3.AccessKey) != string.IsNullOrEmpty(options.S3.SecretKey))
             failures.Add("ImageStore:S3:AccessKey and ImageStore:S3:SecretKey go together: set both, or neither for the AWS SDK's default credentials.");
         if (!KeyPrefixPattern().IsMatch(options.S3.KeyPrefix))

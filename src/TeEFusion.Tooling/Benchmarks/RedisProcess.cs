@@ -66,7 +66,8 @@ public sealed class RedisProcess : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static async Task<bool> ListensAsync(int port, CancellationToken cancel)
+    /// <summary>True once something accepts connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    internal static async Task<bool> ListensAsync(int port, CancellationToken cancel)
     {
         try
         {
