@@ -23,6 +23,7 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("jobstore", "--preset", "huge", "huge")]
     [InlineData("jobstore", "--steps", "0", "--steps")]
     [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
+    [InlineData("jobstore", "--image-store", "redis", "--image-store")]
     [InlineData("previews", "--preset", "huge", "huge")]
     [InlineData("previews", "--steps", "0", "--steps")]
     [InlineData("previews", "--vae-size", "100", "--vae-size")]
