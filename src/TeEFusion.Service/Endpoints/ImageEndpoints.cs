@@ -78,7 +78,7 @@ public static class ImageEndpoints
             if (urls)
             {
                 // A pre-signed URL of the image store when redirecting (the client fetches it there), else the service's own.
-                data.Add(files.Presign(id, k) is { } presigned
+                data.Add(await files.PresignAsync(id, k) is { } presigned
                     ? new GeneratedImageData(null, presigned.Url.AbsoluteUri) { ExpiresAt = presigned.ExpiresAt.ToUnixTimeSeconds() }
                     : new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, id, k)));
                 continue;

@@ -119,7 +119,7 @@ public static class JobEndpoints
         if (index < 0 || index >= s.ImageCount)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
                 detail: $"Job {id} has images 0 to {s.ImageCount - 1}, not {index}.");
-        if (files.Presign(id, index) is { } presigned) return TypedResults.Redirect(presigned.Url.AbsoluteUri);
+        if (await files.PresignAsync(id, index) is { } presigned) return TypedResults.Redirect(presigned.Url.AbsoluteUri);
         if (await files.OpenAsync(id, index, request.HttpContext.RequestAborted) is not { } file)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
                 detail: $"Image {index} of job {id} is gone (it expired with the job's retention period).");

@@ -54,7 +54,7 @@ public sealed class FileSystemImageStore : IImageStore
         }
     }
 
-    public Uri? PresignedUrl(ImageKey key, DateTimeOffset expiresAt) => null;
+    public Task<Uri?> PresignedUrlAsync(ImageKey key, DateTimeOffset expiresAt) => Task.FromResult<Uri?>(null);
 
     public Task<int> DeleteStoredBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation)
     {

@@ -17,7 +17,7 @@ public interface IImageStore
     Task<Stream?> OpenReadAsync(ImageKey key, CancellationToken cancellation);
 
     /// <summary>A URL anyone can GET the file from until <paramref name="expiresAt"/>; null when the provider cannot make one.</summary>
-    Uri? PresignedUrl(ImageKey key, DateTimeOffset expiresAt);
+    Task<Uri?> PresignedUrlAsync(ImageKey key, DateTimeOffset expiresAt);
 
     /// <summary>Deletes every image stored before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteStoredBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellation);

@@ -28,5 +28,6 @@ public sealed class ImageFiles(IJobStore jobs, ImageStorage storage)
     }
 
     /// <summary>A pre-signed URL of the image when ImageStore:Redirect is on; null otherwise.</summary>
-    public PresignedImage? Presign(string jobId, int index) => ImageKey.TryCreate(jobId, index) is { } key ? storage.Presign(key) : null;
+    public async Task<PresignedImage?> PresignAsync(string jobId, int index) =>
+        ImageKey.TryCreate(jobId, index) is { } key ? await storage.PresignAsync(key) : null;
 }

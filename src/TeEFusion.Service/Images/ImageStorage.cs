@@ -44,11 +44,11 @@ public sealed class ImageStorage(IImageStore? store, ImageStoreOptions options, 
     }
 
     /// <summary>A pre-signed URL for the image when ImageStore:Redirect is on; null otherwise.</summary>
-    public PresignedImage? Presign(ImageKey key)
+    public async Task<PresignedImage?> PresignAsync(ImageKey key)
     {
         if (!options.Redirect || store is null) return null;
         var expiresAt = time.GetUtcNow().AddSeconds(options.UrlExpirySeconds);
-        return store.PresignedUrl(key, expiresAt) is { } url ? new PresignedImage(url, expiresAt) : null;
+        return await store.PresignedUrlAsync(key, expiresAt) is { } url ? new PresignedImage(url, expiresAt) : null;
     }
 
     /// <summary>Deletes the images stored before <paramref name="cutoff"/> (no retries: the next sweep is one); returns how many.</summary>

@@ -77,7 +77,8 @@ public sealed class S3ImageStore : IImageStore, IDisposable
         }
     }
 
-    public Uri? PresignedUrl(ImageKey key, DateTimeOffset expiresAt) => new(_client.GetPreSignedURL(new GetPreSignedUrlRequest
+    // Async: resolving the default chain's credentials (IRSA, instance role) may call out.
+    public async Task<Uri?> PresignedUrlAsync(ImageKey key, DateTimeOffset expiresAt) => new(await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
     {
         BucketName = _options.Bucket,
         Key = ObjectKey(key),

@@ -44,39 +44,14 @@ public sealed class S3rverProcess : IDisposable
     {
         if (!File.Exists(script))
             throw new InvalidOperationException($"s3rver is not installed at '{script}': run `npm ci` in tests/s3 (.ci/run does).");
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("node");
         foreach (var argument in new[] { script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--silent",
                      "--configure-bucket", bucket })
             start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
-        }
-        catch (System.ComponentModel.Win32Exception error)
-        {
-            throw new InvalidOperationException($"Cannot run node ({error.Message}); s3rver needs Node.js (Debian: apt-get install -y nodejs npm).", error);
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new S3rverProcess(process, port);
-        var clock = Stopwatch.StartNew();
-        while (!await RedisProcess.ListensAsync(port, cancel))
-        {
-            if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                server.Dispose();
-                throw new InvalidOperationException($"s3rver did not start listening on 127.0.0.1:{port}.");
-            }
-            await Task.Delay(50, cancel);
-        }
-        return server;
+        var process = await LoopbackServerProcess.StartAsync(start, port, "s3rver",
+            error => $"Cannot run node ({error}); s3rver needs Node.js (Debian: apt-get install -y nodejs npm).", cancel);
+        return new S3rverProcess(process, port);
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
-        _process.Dispose();
-    }
+    public void Dispose() => LoopbackServerProcess.Stop(_process);
 }

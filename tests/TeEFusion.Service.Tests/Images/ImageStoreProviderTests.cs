@@ -72,7 +72,7 @@ public sealed class ImageStoreProviderTests(S3Server s3) : IClassFixture<S3Serve
         await store.PutAsync(key, File2, "image/png", CancellationToken.None);
         using var http = new HttpClient();
 
-        var url = store.PresignedUrl(key, DateTimeOffset.UtcNow.AddSeconds(600))!;
+        var url = (await store.PresignedUrlAsync(key, DateTimeOffset.UtcNow.AddSeconds(600)))!;
         var response = await http.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -82,7 +82,7 @@ public sealed class ImageStoreProviderTests(S3Server s3) : IClassFixture<S3Serve
         var expires = System.Text.RegularExpressions.Regex.Match(url.Query, "X-Amz-Expires=([0-9]+)").Groups[1].Value;
         Assert.InRange(int.Parse(expires, System.Globalization.CultureInfo.InvariantCulture), 600, 601);
         Assert.Contains("X-Amz-Credential=S3RVER%2F", url.Query);
-        Assert.Null(new FileSystemImageStore(_root).PresignedUrl(key, DateTimeOffset.UtcNow.AddMinutes(10)));
+        Assert.Null(await new FileSystemImageStore(_root).PresignedUrlAsync(key, DateTimeOffset.UtcNow.AddMinutes(10)));
     }
 
     public void Dispose()
