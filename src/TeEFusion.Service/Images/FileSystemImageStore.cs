@@ -64,32 +64,34 @@ public sealed class FileSystemImageStore : IImageStore
             cancellation.ThrowIfCancellationRequested();
             var jobId = Path.GetFileName(directory);
             if (ImageKey.TryCreate(jobId, 0) is null) continue;
-            foreach (var file in Directory.EnumerateFiles(directory))
+            try
             {
-                var name = Path.GetFileName(file);
-                // Images, and temporary files a crashed writer left behind.
-                var ours = ImageKey.TryParse(jobId + "/" + name) is not null || name.EndsWith(TemporarySuffix, StringComparison.Ordinal);
-                if (!ours || File.GetLastWriteTimeUtc(file) >= cutoff.UtcDateTime) continue;
-                File.Delete(file);
-                deleted++;
+                deleted += DeleteStoredBefore(directory, jobId, cutoff);
+                if (!Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
             }
-            if (!Directory.EnumerateFileSystemEntries(directory).Any()) TryDeleteEmpty(directory);
+            catch (IOException)
+            {
+                // Another replica swept it first (gone), or wrote into it meanwhile (not empty): the next sweep looks again.
+            }
         }
         return Task.FromResult(deleted);
     }
 
+    private static int DeleteStoredBefore(string directory, string jobId, DateTimeOffset cutoff)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            var name = Path.GetFileName(file);
+            // Images, and temporary files a crashed writer left behind.
+            var ours = ImageKey.TryParse(jobId + "/" + name) is not null || name.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+            if (!ours || File.GetLastWriteTimeUtc(file) >= cutoff.UtcDateTime) continue;
+            File.Delete(file);
+            deleted++;
+        }
+        return deleted;
+    }
+
     // The key's name holds no separator or dot segment (see ImageKey), so the path is always inside the root.
     private string PathOf(ImageKey key) => Path.Combine(_root, key.JobId, key.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static void TryDeleteEmpty(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory);
-        }
-        catch (IOException)
-        {
-            // A replica wrote into it meanwhile: it stays.
-        }
-    }
 }

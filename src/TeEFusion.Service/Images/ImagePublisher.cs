@@ -20,6 +20,7 @@ public sealed class ImagePublisher(ImageStorage storage, ServiceTelemetry teleme
     private readonly WorkerInstruments _instruments = new(telemetry);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     // Canceled when shutdown runs out of patience; a put cut short gives the job back (Shutdown) rather than failing it.
+    // Never disposed: the host may stop this service after disposing it, and a source without a timer holds nothing.
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Jobs whose images are being put in the store.</summary>

@@ -10,6 +10,7 @@ namespace TeEFusion.Service.Images;
 /// <see cref="Store"/> is null: the files stay with their job in the job store, and nothing is put, read or swept here.
 /// </summary>
 public sealed class ImageStorage(IImageStore? store, ImageStoreOptions options, ResiliencePipeline pipeline, ImageStoreMetrics metrics, TimeProvider time)
+    : IDisposable
 {
     public IImageStore? Store => store;
 
@@ -72,4 +73,6 @@ public sealed class ImageStorage(IImageStore? store, ImageStoreOptions options, 
             throw;
         }
     }
+
+    public void Dispose() => (store as IDisposable)?.Dispose();
 }
