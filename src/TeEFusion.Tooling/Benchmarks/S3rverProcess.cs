@@ -39,11 +39,11 @@ public sealed class S3rverProcess : IDisposable
         ("ImageStore:S3:KeyPrefix", keyPrefix),
     ];
 
-    /// <exception cref="InvalidOperationException">node or the script is missing, the server exited, or did not listen within 15 s.</exception>
+    /// <exception cref="InvalidOperationException">node is missing, the script is missing and npm could not install it, the server
+    /// exited, or did not listen within 15 s.</exception>
     public static async Task<S3rverProcess> StartAsync(string script, string directory, int port, string bucket, CancellationToken cancel)
     {
-        if (!File.Exists(script))
-            throw new InvalidOperationException($"s3rver is not installed at '{script}': run `npm ci` in tests/s3 (.ci/run does).");
+        await EnsureInstalledAsync(script, cancel);
         var start = new ProcessStartInfo("node");
         foreach (var argument in new[] { script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--silent",
                      "--configure-bucket", bucket })
@@ -54,4 +54,52 @@ public sealed class S3rverProcess : IDisposable
     }
 
     public void Dispose() => LoopbackServerProcess.Stop(_process);
+
+    private static readonly SemaphoreSlim Installing = new(1, 1);
+
+    // The README's test command is all a newcomer runs: the first server started installs the locked package (npm ci in
+    // the folder that holds node_modules), so the tests need Node.js and npm but no step of their own. One install at a
+    // time: test classes start servers in parallel.
+    private static async Task EnsureInstalledAsync(string script, CancellationToken cancel)
+    {
+        if (File.Exists(script)) return;
+        var package = PackageFolder(script);
+        await Installing.WaitAsync(cancel);
+        try
+        {
+            if (File.Exists(script)) return;
+            var npm = new ProcessStartInfo("npm") { WorkingDirectory = package, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) npm.ArgumentList.Add(argument);
+            string error;
+            int exit;
+            try
+            {
+                using var process = Process.Start(npm)!;
+                var output = process.StandardOutput.ReadToEndAsync(cancel);
+                error = await process.StandardError.ReadToEndAsync(cancel);
+                await output;
+                await process.WaitForExitAsync(cancel);
+                exit = process.ExitCode;
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                throw new InvalidOperationException($"s3rver is not installed at '{script}' and npm cannot run ({ex.Message}); install Node.js and npm " +
+                    "(Debian: apt-get install -y nodejs npm), or run `npm ci` in tests/s3.", ex);
+            }
+            if (exit != 0 || !File.Exists(script))
+                throw new InvalidOperationException($"`npm ci` in '{package}' did not install s3rver at '{script}' (exit {exit}): {error.Trim()}");
+        }
+        finally
+        {
+            Installing.Release();
+        }
+    }
+
+    // script is PACKAGE/node_modules/s3rver/bin/s3rver.js.
+    private static string PackageFolder(string script)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(script));
+        while (folder is not null && Path.GetFileName(folder) != "node_modules") folder = Path.GetDirectoryName(folder);
+        return Path.GetDirectoryName(folder) ?? throw new InvalidOperationException($"'{script}' is not inside a node_modules folder.");
+    }
 }

@@ -5,7 +5,8 @@ namespace TeEFusion.Service.Tests.Fixtures;
 /// <summary>
 /// A real S3-compatible server (s3rver, see <see cref="S3rverProcess"/>) on a free loopback port, with one bucket and its
 /// own temp directory, killed on dispose. <see cref="Stop"/> and <see cref="Start"/> take it down and bring it back on the
-/// same port with the same objects (an outage). Without Node.js or `npm ci` in tests/s3 the constructor throws, saying so.
+/// same port with the same objects (an outage). The first start installs s3rver (`npm ci` in tests/s3); without Node.js and npm the
+/// constructor throws, saying so.
 /// </summary>
 public sealed class S3Server : IDisposable
 {

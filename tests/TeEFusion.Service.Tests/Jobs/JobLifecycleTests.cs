@@ -27,8 +27,28 @@ public sealed class JobLifecycleTests
         Assert.Equal(["queued", "progress", "progress", "succeeded"], all.Select(e => e.Type));
         Assert.Equal([1L, 2, 3, 4], all.Select(e => e.Id));
         Assert.Equal(1.0, all[1].Data.EtaSeconds);
-        Assert.Equal(["progress", "succeeded"], (await ReadAllAsync(job, 2)).Select(e => e.Type));
         Assert.Empty(await ReadAllAsync(job, 4));
+    }
+
+    [Fact]
+    public async Task A_finished_job_folds_its_progress_events_but_every_other_event_keeps_its_id()
+    {
+        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 4 }), new WorkerSignal());
+        var job = NewJob("j");
+        Assert.True(queue.TryEnqueue(job));
+        job.TryStart(Now);
+        job.ReportProgress(1, Now.AddSeconds(1));
+        job.ReportPartialImage(0, 0, [1, 2, 3], Now.AddSeconds(1));
+        job.ReportProgress(2, Now.AddSeconds(2));
+        Assert.Equal(4, job.Events.Count);
+
+        job.TrySucceed([[1, 2]], Now.AddSeconds(3));
+
+        var replay = await ReadAllAsync(job, 0);
+        Assert.Equal(["queued", "partial_image", "succeeded"], replay.Select(e => e.Type));
+        Assert.Equal([1L, 3, 5], replay.Select(e => e.Id));
+        Assert.Equal(["succeeded"], (await ReadAllAsync(job, 3)).Select(e => e.Type));
+        Assert.Equal(5, job.Events.Count);
     }
 
     [Fact]

@@ -21,4 +21,15 @@ public class RedisJobFieldsTests
         Assert.Equal(spec, JsonSerializer.Deserialize<JobSpec>(json, RedisJobFields.Json));
         Assert.Equal(ImageOutput.Png, JsonSerializer.Deserialize<JobSpec>(old.ToJsonString(), RedisJobFields.Json)!.Output);
     }
+
+    [Fact]
+    public void The_scripts_fold_exactly_the_event_types_a_finished_in_process_job_folds()
+    {
+        var list = string.Join(", ", JobEventFolding.FoldedTypes.Select(t => $"'{t}'"));
+
+        Assert.Contains($"local folded_types = {{{list}}}", RedisScripts.Update);
+        Assert.Contains("fold_events(jk)", RedisScripts.Update);
+        Assert.False(JobEventFolding.KeptAfterFinish("progress"));
+        Assert.All(new[] { "queued", "partial_image", "succeeded", "failed", "canceled" }, t => Assert.True(JobEventFolding.KeptAfterFinish(t)));
+    }
 }

@@ -42,7 +42,8 @@ public sealed class ImageStreamTests(KestrelService service) : IClassFixture<Kes
         Assert.StartsWith("job_", response.Headers.GetValues(ImageEndpoints.JobIdHeader).Single());
         Assert.Equal(["image_generation.partial_image", "image_generation.partial_image", "image_generation.partial_image", "image_generation.completed"],
             events.Select(e => e.Event));
-        Assert.Equal(8, comments);
+        // One comment per step the stream saw running; steps it reaches only after the job ended are folded (JobEventFolding).
+        Assert.InRange(comments, 0, 8);
         var payloads = events.Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
         Assert.Equal([0, 1, 2], payloads[..3].Select(p => p.GetProperty("partial_image_index").GetInt32()));
         Assert.False(payloads[3].TryGetProperty("partial_image_index", out _));

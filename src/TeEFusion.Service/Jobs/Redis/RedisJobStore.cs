@@ -78,6 +78,12 @@ public sealed class RedisJobStore(
             }, cancellation);
             foreach (var json in events)
             {
+                // A folded event (a finished job's progress) keeps its place, and so the ids after it.
+                if (((string)json!).Length == 0)
+                {
+                    next++;
+                    continue;
+                }
                 var entry = RedisJobFields.Event(++next, json!);
                 yield return entry;
                 if (entry.IsFinal) yield break;

@@ -8,7 +8,8 @@ namespace TeEFusion.Service.Jobs.Redis;
 /// <item>p:job:ID (hash): id, spec, created, model_id, model_version, deadline, deadline_client, total, seq (arrival order),
 /// state, step, started, finished, eta, warnings, error_code, error, images (count), lease (the claim's token),
 /// cancel (a cancel request for a running job), idem (its idempotency record's key).</item>
-/// <item>p:job:ID:events (list): the events as JSON {type, data}; event n is element n-1.</item>
+/// <item>p:job:ID:events (list): the events as JSON {type, data}; event n is element n-1; once the job has ended, its
+/// progress events are '' (<see cref="JobEventFolding"/>).</item>
 /// <item>p:job:ID:images (hash): index → the encoded image file (its format is in the spec field).</item>
 /// <item>p:idem:KEY (hash): fp (request fingerprint), job.</item>
 /// <item>p:pending (sorted set by seq): queued jobs nobody claimed. p:claimed (sorted set by lease expiry, ms): claimed jobs.</item>
@@ -23,7 +24,19 @@ internal static class RedisScripts
         local function final(state)
           return state == 'succeeded' or state == 'failed' or state == 'canceled'
         end
+        -- JobEventFolding.FoldedTypes: a finished job's progress events become '' (their ids, the list's indices, stay).
+        -- A plain find is exact: inside a JSON string every quote is escaped, so only the event's own type field matches.
+        local folded_types = {'progress'}
+        local function fold_events(jk)
+          local key = jk .. ':events'
+          for i, e in ipairs(redis.call('LRANGE', key, 0, -1)) do
+            for _, t in ipairs(folded_types) do
+              if string.find(e, '"type":"' .. t .. '"', 1, true) then redis.call('LSET', key, i - 1, '') end
+            end
+          end
+        end
         local function expire_all(jk, ttl)
+          fold_events(jk)
           redis.call('EXPIRE', jk, ttl)
           redis.call('EXPIRE', jk .. ':events', ttl)
           redis.call('EXPIRE', jk .. ':images', ttl)
