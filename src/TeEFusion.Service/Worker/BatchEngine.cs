@@ -29,6 +29,7 @@ namespace TeEFusion.Service.Worker;
 /// <param name="instruments">Spans and metrics.</param>
 /// <param name="time">The clock for deadlines and timings.</param>
 /// <param name="logger">Logs with the job id in scope.</param>
+/// <param name="simulated">The benchmarks' stand-in for the model math of steps and decoding; null on a real device.</param>
 public sealed class BatchEngine(
     ModelHost models,
     int maxBatchSize,
@@ -37,7 +38,8 @@ public sealed class BatchEngine(
     DeviceFaultHook faults,
     WorkerInstruments instruments,
     TimeProvider time,
-    ILogger logger) : IDisposable
+    ILogger logger,
+    SimulatedDevice? simulated = null) : IDisposable
 {
     /// <summary>The reason queued jobs carry when the service stops before they start.</summary>
     public const string ShutdownQueuedReason = "The service is shutting down; the job was still queued and never started.";
@@ -230,7 +232,7 @@ public sealed class BatchEngine(
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
             rows.Select(r => r.Run.Step).ToArray(),
             conditioning) { FixedWidth = padToMaxBatchSize };
-        var result = group.Pipeline.CreateSampler(group.Sampler).Step(input);
+        var result = simulated?.Step(input) ?? group.Pipeline.CreateSampler(group.Sampler).Step(input);
         var next = result.Latents;                                                             // (B, C, h, w)
         // Padding rows are work the device does too.
         var work = result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3];
@@ -270,20 +272,7 @@ public sealed class BatchEngine(
         using var jobScope = logger.BeginJobScope(job.Id);
         try
         {
-            IReadOnlyList<byte[]> files = [];
-            device.Execute(() =>
-            {
-                using var noGrad = no_grad();
-                using var scope = NewDisposeScope();
-                // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
-                // image must not depend on how many siblings it has.
-                Tensor images;
-                using (instruments.PhaseActivity("decode", job.Id))
-                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
-                using (instruments.PhaseActivity("encode_image", job.Id))
-                    files = ImageFileWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList(),
-                        job.Spec.Output);
-            });
+            var files = simulated?.Files(run.ImageCount) ?? DecodeFiles(run);
             job.AddWarnings(run.Warnings);
             if (job.TrySucceed(files, time.GetUtcNow()))
             {
@@ -297,6 +286,27 @@ public sealed class BatchEngine(
             Fail(job, code, message, ex);
         }
         Remove(run);
+    }
+
+    // The finished job's latents to image files, in the format it asked for, through the device's circuit breaker.
+    private IReadOnlyList<byte[]> DecodeFiles(JobRun run)
+    {
+        var job = run.Job;
+        IReadOnlyList<byte[]> files = [];
+        device.Execute(() =>
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
+            // image must not depend on how many siblings it has.
+            Tensor images;
+            using (instruments.PhaseActivity("decode", job.Id))
+                images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
+            using (instruments.PhaseActivity("encode_image", job.Id))
+                files = ImageFileWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList(),
+                    job.Spec.Output);
+        });
+        return files;
     }
 
     private void DropEnded()

@@ -7,11 +7,13 @@ using TeEFusion.Service.Telemetry;
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// Builds the worker's <see cref="BatchEngine"/> over the served models with what it needs: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger.
+/// Builds the worker's <see cref="BatchEngine"/> over the served models with what it needs: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger (and the benchmarks' <see cref="SimulatedDevice"/> under Compute:Device = simulated).
 /// </summary>
 public sealed class BatchEngineFactory(
     ModelHost models,
     IOptions<BatchingOptions> batching,
+    IOptions<DeviceOptions> device,
+    IOptions<SimulatedDeviceOptions> simulated,
     ResiliencePipelineProvider<string> resilience,
     DeviceFaultHook faults,
     ServiceTelemetry telemetry,
@@ -28,5 +30,5 @@ public sealed class BatchEngineFactory(
 
     public BatchEngine Create() =>
         new(models, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
-            new WorkerInstruments(telemetry), time, logger);
+            new WorkerInstruments(telemetry), time, logger, device.Value.IsSimulated ? new SimulatedDevice(simulated.Value) : null);
 }
