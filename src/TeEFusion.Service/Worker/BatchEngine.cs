@@ -29,7 +29,7 @@ namespace TeEFusion.Service.Worker;
 /// <param name="instruments">Spans and metrics.</param>
 /// <param name="time">The clock for deadlines and timings.</param>
 /// <param name="logger">Logs with the job id in scope.</param>
-/// <param name="simulated">The benchmarks' stand-in for the model math of steps and decoding; null on a real device.</param>
+/// <param name="simulated">The benchmarks' stand-in for the model math (prompt encoding, steps, decoding), owned by the engine; null on a real device.</param>
 public sealed class BatchEngine(
     ModelHost models,
     int maxBatchSize,
@@ -108,7 +108,7 @@ public sealed class BatchEngine(
             var requests = Enumerable.Range(0, spec.ImageCount).Select(spec.Image).ToList();
             // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
             var prepared = pipeline.Tokenize([spec.Request]);
-            var prompts = pipeline.EncodePrompts(prepared);
+            var prompts = simulated?.EncodePrompts(pipeline, prepared) ?? pipeline.EncodePrompts(prepared);
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
             // An edit starts from its image's latents on the schedule's tail (EditStart); a generation from noise.
             var edit = spec.Edit is null ? null : EditStart.Prepare(pipeline, spec, requests, schedule);
@@ -180,6 +180,7 @@ public sealed class BatchEngine(
     {
         foreach (var run in _runs) run.Dispose();
         _runs.Clear();
+        simulated?.Dispose();
     }
 
     // One batched step of `rows` padded to `width` rows. On out-of-memory the rows are split in halves, each retried

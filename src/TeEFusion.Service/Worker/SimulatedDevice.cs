@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
 using TeEFusion.Service.Options;
 using static TorchSharp.torch;
@@ -10,15 +11,17 @@ namespace TeEFusion.Service.Worker;
 /// <summary>
 /// A stand-in for a GPU, for benchmarks only (Compute:Device = simulated, allowed by Bench:SimulatedDevice:Enabled). It
 /// replaces only the model math of the <see cref="BatchEngine"/>: a batched step sleeps t(rows) = a + b·rows, the time a
-/// real GPU measured, and returns fixed (zero) latents; a finished job's files are one fixed PNG of about
-/// Bench:SimulatedDevice:ImageBytes. Everything around it is real (queue, worker, batching, job store, endpoints), and
-/// the sleep blocks the worker thread without using a core, as a replica waiting on its GPU does, so that many replicas
-/// fit on one machine. Prompt encoding still runs the loaded model (a tiny one in the fleet benchmark).
+/// real GPU measured, and returns fixed (zero) latents; every prompt gets the embeddings the model gave the first one; a
+/// finished job's files are one fixed PNG of about Bench:SimulatedDevice:ImageBytes. Everything around it is real
+/// (tokenizing, queue, worker, batching, job store, endpoints), and the sleep blocks the worker thread without using a
+/// core, as a replica waiting on its GPU does, so that many replicas fit on one machine. Owned by the worker thread.
 /// </summary>
-public sealed class SimulatedDevice
+public sealed class SimulatedDevice : IDisposable
 {
     private readonly SimulatedDeviceOptions _options;
     private readonly byte[] _image;
+    // Per pipeline, the first prompt it encoded, outside every dispose scope until Dispose.
+    private readonly Dictionary<SD3Pipeline, EncodedPrompts> _prompts = new(ReferenceEqualityComparer.Instance);
 
     public SimulatedDevice(SimulatedDeviceOptions options)
     {
@@ -36,6 +39,37 @@ public sealed class SimulatedDevice
         Thread.Sleep(StepTime(rows));
         return new SamplerStepResult(zeros_like(input.Latents), Enumerable.Repeat(1, rows).ToArray());   // (B, C, h, w)
     }
+
+    /// <summary>
+    /// The embeddings <paramref name="pipeline"/> gave the first prompt it encoded, for any prompt: the text encoders are
+    /// model math too (the first call runs them, so the shapes are the model's). They belong to the caller's dispose scope.
+    /// </summary>
+    public EncodedPrompts EncodePrompts(SD3Pipeline pipeline, PreparedPrompts prepared)
+    {
+        if (!_prompts.TryGetValue(pipeline, out var kept))
+        {
+            var encoded = pipeline.EncodePrompts(prepared);
+            _prompts[pipeline] = kept = new EncodedPrompts(Copy(encoded.Prompt, detach: true), Copy(encoded.Negative, detach: true));
+        }
+        return new EncodedPrompts(Copy(kept.Prompt, detach: false), Copy(kept.Negative, detach: false));
+    }
+
+    public void Dispose()
+    {
+        foreach (var kept in _prompts.Values)
+        {
+            foreach (var embeddings in new[] { kept.Prompt, kept.Negative })
+            {
+                embeddings.EncoderHiddenStates.Dispose();
+                embeddings.Pooled.Dispose();
+            }
+        }
+        _prompts.Clear();
+    }
+
+    private static PromptEmbeddings Copy(PromptEmbeddings embeddings, bool detach) => detach
+        ? new(embeddings.EncoderHiddenStates.clone().DetachFromDisposeScope(), embeddings.Pooled.clone().DetachFromDisposeScope())
+        : new(embeddings.EncoderHiddenStates.clone(), embeddings.Pooled.clone());
 
     /// <summary>The fixed image, once per image of a finished job (whatever format the job asked for: it is always PNG).</summary>
     public IReadOnlyList<byte[]> Files(int images) => Enumerable.Repeat(_image, images).ToList();

@@ -23,7 +23,7 @@ public sealed class SimulatedDeviceTests(TinyModelFolder model) : IClassFixture<
     [Fact]
     public void A_step_lasts_at_least_a_plus_b_per_row_and_returns_zero_latents_one_pass_per_row()
     {
-        var device = new SimulatedDevice(Options);
+        using var device = new SimulatedDevice(Options);
         using var scope = NewDisposeScope();
         var latents = randn(3, 4, 2, 2);                                                      // (B, C, h, w)
         var prompt = new PromptEmbeddings(zeros(3, 5, 8), zeros(3, 6));
@@ -57,7 +57,8 @@ public sealed class SimulatedDeviceTests(TinyModelFolder model) : IClassFixture<
             images.Add(await client.GetByteArrayAsync(done.GetProperty("images")[0].GetString()!));
         }
 
-        Assert.Equal(new SimulatedDevice(Options).Files(1)[0], images[0]);
+        using var device = new SimulatedDevice(Options);
+        Assert.Equal(device.Files(1)[0], images[0]);
         Assert.Equal(images[0], images[1]);
         Assert.InRange(images[0].Length, Options.ImageBytes * 0.9, Options.ImageBytes * 1.1);
     }
