@@ -76,7 +76,7 @@ public sealed record FleetBenchReport(
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Rows)
             Line($"| {r.Replicas} | {r.PerSecond:F1} | {r.Succeeded} | {r.Failed} | {r.Seconds:F1} | {r.ImagesPerSecond:F2} | {Scaling(r):F2} | {r.P50Ms:F0} | {r.P95Ms:F0} | ",
-                 $"{r.BatchFill:P0} | {r.RedisCommandsPerJob:F1} | {r.RedisBytesPerJob / 1024:F0} | {r.RedisCpuMsPerJob:F2} | {r.RedisMemoryMib:F0} | {r.ReplicaCpuMsPerJob:F1} | ",
+                 $"{r.BatchFill:P1} | {r.RedisCommandsPerJob:F1} | {r.RedisBytesPerJob / 1024:F0} | {r.RedisCpuMsPerJob:F2} | {r.RedisMemoryMib:F0} | {r.ReplicaCpuMsPerJob:F1} | ",
                  $"{(r.StoreBytesPerJob is { } b ? (b / 1024).ToString("F0", CultureInfo.InvariantCulture) : "–")} |");
         foreach (var r in Rows.Where(r => r.FirstFailure is not null)) Line($"- {r.Replicas} replica(s) first failure: {r.FirstFailure}");
         text.AppendLine();
@@ -84,7 +84,7 @@ public sealed record FleetBenchReport(
         if (scaled.Count > 0)
             Line($"Throughput ÷ (N × one replica's), target ≥ {FleetBench.ScalingTarget}: {string.Join(", ", scaled.Select(x => $"N={x.Replicas}: {x.Scaling:F2}"))}: ",
                  $"**{(scaled.All(x => x.Scaling >= FleetBench.ScalingTarget) ? "met" : "missed")}**.");
-        Line($"Mean batch fill, target ≥ {FleetBench.BatchFillTarget:P0} of {s.MaxBatchSize}: lowest {Rows.Min(r => r.BatchFill):P0}: ",
+        Line($"Mean batch fill, target ≥ {FleetBench.BatchFillTarget:P0} of {s.MaxBatchSize}: lowest {Rows.Min(r => r.BatchFill):P1}: ",
              $"**{(Rows.All(r => r.BatchFill >= FleetBench.BatchFillTarget) ? "met" : "missed")}**.");
         return text.ToString();
     }

@@ -5,7 +5,7 @@ namespace TeEFusion.Service.Jobs.Redis;
 /// what fills its batch's free places plus a small prefetch, so that a job finishing is replaced at the next step instead
 /// of after a round trip, while no replica takes more than it can start soon: the rest stays in the shared queue for the
 /// others. A prefetched job that still waits after the give-back bound goes back, and the replica claims no prefetch
-/// again until its own worker has moved (admitted or finished a job), so that it does not take the same job straight back.
+/// again until its own worker has moved (started or finished a job), so that it does not take the same job straight back.
 /// </summary>
 public static class ClaimPolicy
 {

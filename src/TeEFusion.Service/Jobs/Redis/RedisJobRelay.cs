@@ -13,9 +13,10 @@ namespace TeEFusion.Service.Jobs.Redis;
 /// <summary>
 /// Connects this replica's device worker to the shared Redis queue (only when Jobs:Provider is Redis). It claims, in one
 /// round trip, as many jobs as fill its batch's free places plus Redis:PrefetchJobs (<see cref="ClaimPolicy"/>), woken
-/// when its own worker admits or finishes a job and when work is queued (Redis:PollMilliseconds is only the fallback), and
-/// gives back a claimed job the worker has not started within Redis:PrefetchGiveBackMilliseconds, so that no replica sits
-/// on work another could run. It renews the leases of what it holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
+/// when its own worker finishes a job (or starts one after a give-back) and when work is queued (Redis:PollMilliseconds
+/// is only the fallback), and gives back a claimed job the worker has not started within
+/// Redis:PrefetchGiveBackMilliseconds, so that no replica sits on work another could run. It renews the leases of what it
+/// holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
 /// to the local jobs, and writes each local transition back to Redis in order. On shutdown, jobs the worker gives up
 /// (still queued, or past the drain timeout) go back to the shared queue for another replica instead of being canceled.
 /// Registered before the <see cref="DeviceWorker"/>, so it stops after the worker has drained.
@@ -45,7 +46,7 @@ public sealed class RedisJobRelay(
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(redis.Value.PollMilliseconds);
     private readonly TimeSpan _giveBack = TimeSpan.FromMilliseconds(redis.Value.PrefetchGiveBackMilliseconds);
     private readonly int _prefetch = redis.Value.PrefetchJobs;
-    // Set when a prefetched job was given back, cleared when the worker next admits or finishes a job (see ClaimPolicy).
+    // Set when a prefetched job was given back, cleared when the worker next starts or finishes a job (see ClaimPolicy).
     private volatile bool _prefetchSuspended;
     private Task _claiming = Task.CompletedTask;
     private Task _renewing = Task.CompletedTask;
@@ -92,7 +93,8 @@ public sealed class RedisJobRelay(
                 var wanted = CanTakeWork()
                     ? ClaimPolicy.JobsToClaim(engines.MaxBatchSize, _prefetch, HeldImages(), queue.Capacity - queue.Depth, _prefetchSuspended)
                     : 0;
-                if (wanted > 0 && await ClaimAsync(wanted, stopping).ConfigureAwait(false) > 0) continue;
+                // All it asked for: more may wait. Fewer: the shared queue was empty, and new work publishes a wake-up.
+                if (wanted > 0 && await ClaimAsync(wanted, stopping).ConfigureAwait(false) == wanted) continue;
                 await notifications.WaitForWorkAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -151,8 +153,17 @@ public sealed class RedisJobRelay(
         }
     }
 
-    // The worker admitted or finished one of this replica's jobs: a batch place may be free, and prefetching may resume.
-    private void WorkerMoved()
+    // The worker started one of this replica's jobs: that frees no place (it was counted while queued), but a
+    // prefetch given back may be claimed again.
+    private void JobStarted()
+    {
+        if (!_prefetchSuspended) return;
+        _prefetchSuspended = false;
+        notifications.WakeClaimLoop();
+    }
+
+    // One of this replica's jobs ended: its batch places are free.
+    private void JobEnded()
     {
         _prefetchSuspended = false;
         notifications.WakeClaimLoop();
@@ -267,8 +278,9 @@ public sealed class RedisJobRelay(
         {
             relay._writes.Writer.TryWrite(new Transition(this, snapshot, entry));
             relay._webhooks.OnTransition(job, snapshot, entry);
-            // Started (the only transition to running without a step) or ended.
-            if (snapshot.State.IsFinal() || (snapshot.State == JobState.Running && entry is null)) relay.WorkerMoved();
+            if (snapshot.State.IsFinal()) relay.JobEnded();
+            // The only transition to running without an event is the start.
+            else if (snapshot.State == JobState.Running && entry is null) relay.JobStarted();
         }
     }
 }
