@@ -30,5 +30,15 @@ public sealed class BatchEngineFactory(
 
     public BatchEngine Create() =>
         new(models, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
-            new WorkerInstruments(telemetry), time, logger, device.Value.IsSimulated ? new SimulatedDevice(simulated.Value) : null);
+            new WorkerInstruments(telemetry), time, logger, Simulated());
+
+    private SimulatedDevice? Simulated()
+    {
+        if (!device.Value.IsSimulated) return null;
+        var options = simulated.Value;
+        // Loud on purpose: a replica that serves fixed images must not pass for a real one in any log.
+        logger.LogWarning("Compute:Device is simulated (benchmarks only): each step sleeps {Fixed} + {PerRow}·rows ms and every image is " +
+                          "the same {Bytes}-byte PNG", options.StepMillisecondsFixed, options.StepMillisecondsPerRow, options.ImageBytes);
+        return new SimulatedDevice(options);
+    }
 }

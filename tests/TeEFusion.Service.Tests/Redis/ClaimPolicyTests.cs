@@ -1,3 +1,4 @@
+using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Jobs.Redis;
 
 namespace TeEFusion.Service.Tests.Redis;
@@ -27,4 +28,15 @@ public sealed class ClaimPolicyTests
         Assert.True(ClaimPolicy.GiveBack(started: false, claimed, claimed + bound, bound));
         Assert.False(ClaimPolicy.GiveBack(started: true, claimed, claimed + TimeSpan.FromMinutes(1), bound));
     }
+
+    [Theory]
+    [InlineData(JobState.Queued, 0, 8, true)]
+    [InlineData(JobState.Running, 0, 8, true)]
+    [InlineData(JobState.Running, 6, 8, true)]
+    [InlineData(JobState.Running, 7, 8, false)] // in its last step: its replacement is claimed now, to join the next step
+    [InlineData(JobState.Running, 0, 1, false)]
+    [InlineData(JobState.Succeeded, 8, 8, false)]
+    [InlineData(JobState.Canceled, 0, 8, false)]
+    public void A_job_holds_its_places_until_its_last_step(JobState state, int step, int totalSteps, bool occupies) =>
+        Assert.Equal(occupies, ClaimPolicy.Occupies(state, step, totalSteps));
 }

@@ -13,10 +13,10 @@ namespace TeEFusion.Service.Jobs.Redis;
 /// <summary>
 /// Connects this replica's device worker to the shared Redis queue (only when Jobs:Provider is Redis). It claims, in one
 /// round trip, as many jobs as fill its batch's free places plus Redis:PrefetchJobs (<see cref="ClaimPolicy"/>), woken
-/// when its own worker finishes a job (or starts one after a give-back) and when work is queued (Redis:PollMilliseconds
-/// is only the fallback), and gives back a claimed job the worker has not started within
-/// Redis:PrefetchGiveBackMilliseconds, so that no replica sits on work another could run. It renews the leases of what it
-/// holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
+/// when one of its jobs enters its last step or ends (or starts after a give-back) and when work is queued
+/// (Redis:PollMilliseconds is only the fallback), and gives back a claimed job the worker has not started within
+/// Redis:PrefetchGiveBackMilliseconds, so that no replica sits on work another could run. It renews the leases of what
+/// it holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
 /// to the local jobs, and writes each local transition back to Redis in order. On shutdown, jobs the worker gives up
 /// (still queued, or past the drain timeout) go back to the shared queue for another replica instead of being canceled.
 /// Registered before the <see cref="DeviceWorker"/>, so it stops after the worker has drained.
@@ -109,8 +109,8 @@ public sealed class RedisJobRelay(
         }
     }
 
-    // Images of the claimed jobs still running or waiting here (a finished one leaves _held once its last write landed).
-    private int HeldImages() => _held.Values.Where(c => !c.Job.IsFinished).Sum(c => c.Job.Spec.ImageCount);
+    // Images of the claimed jobs that still hold their places here (ClaimPolicy.Occupies).
+    private int HeldImages() => _held.Values.Where(c => c.Occupies).Sum(c => c.Job.Spec.ImageCount);
 
     // Returns how many jobs were claimed and handed to the worker.
     private async Task<int> ClaimAsync(int wanted, CancellationToken stopping)
@@ -162,8 +162,8 @@ public sealed class RedisJobRelay(
         notifications.WakeClaimLoop();
     }
 
-    // One of this replica's jobs ended: its batch places are free.
-    private void JobEnded()
+    // One of this replica's jobs entered its last step or ended: its batch places are (about to be) free.
+    private void PlacesFreed()
     {
         _prefetchSuspended = false;
         notifications.WakeClaimLoop();
@@ -270,7 +270,12 @@ public sealed class RedisJobRelay(
     {
         public string Token => token;
 
+        private volatile bool _occupies = true;
+
         public DateTimeOffset ClaimedAt => claimedAt;
+
+        /// <summary>See <see cref="ClaimPolicy.Occupies"/>, as of the job's latest transition.</summary>
+        public bool Occupies => _occupies;
 
         public Job Job { get; set; } = null!;
 
@@ -278,7 +283,9 @@ public sealed class RedisJobRelay(
         {
             relay._writes.Writer.TryWrite(new Transition(this, snapshot, entry));
             relay._webhooks.OnTransition(job, snapshot, entry);
-            if (snapshot.State.IsFinal()) relay.JobEnded();
+            var occupied = _occupies;
+            _occupies = ClaimPolicy.Occupies(snapshot.State, snapshot.Step, snapshot.TotalSteps);
+            if (occupied && !_occupies) relay.PlacesFreed();
             // The only transition to running without an event is the start.
             else if (snapshot.State == JobState.Running && entry is null) relay.JobStarted();
         }
