@@ -23,6 +23,7 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("jobstore", "--preset", "huge", "huge")]
     [InlineData("jobstore", "--steps", "0", "--steps")]
     [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
+    [InlineData("jobstore", "--image-store", "redis", "--image-store")]
     [InlineData("fleet", "--replicas", "0", "--replicas")]
     [InlineData("fleet", "--load", "0", "--load")]
     [InlineData("fleet", "--row-ms", "0", "--row-ms")]

@@ -17,12 +17,18 @@ internal static partial class BenchCommand
         var cellSeconds = Int("--cell-seconds", "Time limit of one cell.", d.CellSeconds);
         var redis = new Option<string?>("--redis") { Description = "An existing Redis (host:port[,options]); default: start a throwaway redis-server." };
         var redisServer = new Option<string>("--redis-server") { Description = "redis-server executable to start.", DefaultValueFactory = _ => d.RedisServer };
+        var imageStore = new Option<string>("--image-store")
+        {
+            Description = "Where the services keep finished images: memory, filesystem (a temp directory) or s3 (a throwaway s3rver).",
+            DefaultValueFactory = _ => d.ImageStore,
+        };
+        var s3rver = new Option<string>("--s3rver") { Description = "s3rver's script, started for --image-store s3 (npm ci in tests/s3).", DefaultValueFactory = _ => d.S3rver };
         var serviceDll = ServiceDll(d.ServiceDll);
         var output = new Option<string?>("--out") { Description = "JSON result path; the markdown goes next to it (default bench/results/jobstore-cpu.json)." };
 
-        var command = new Command("jobstore", "Benchmark the Redis job store against the in-process one: per-job overhead, and one vs two instances on one Redis.")
+        var command = new Command("jobstore", "Benchmark the Redis job store against the in-process one: per-job overhead, one vs two instances on one Redis, and Redis bytes per finished job.")
         {
-            preset, size, steps, concurrency, requests, warmup, cellSeconds, redis, redisServer, serviceDll, output,
+            preset, size, steps, concurrency, requests, warmup, cellSeconds, redis, redisServer, imageStore, s3rver, serviceDll, output,
         };
         command.SetAction((parse, cancel) => RunWithChildProcessesAsync(async () =>
         {
@@ -39,6 +45,8 @@ internal static partial class BenchCommand
                 CellSeconds = parse.GetValue(cellSeconds),
                 Redis = parse.GetValue(redis),
                 RedisServer = parse.GetValue(redisServer)!,
+                ImageStore = parse.GetValue(imageStore)!,
+                S3rver = parse.GetValue(s3rver)!,
                 ServiceDll = parse.GetValue(serviceDll)!,
             };
             settings.Validate();

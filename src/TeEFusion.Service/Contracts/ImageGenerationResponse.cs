@@ -31,4 +31,13 @@ public sealed record ImageGenerationResponse(
 public sealed record GeneratedImageData(
     [property: JsonPropertyName("b64_json"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? B64Json,
     [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url,
-    [property: JsonPropertyName("revised_prompt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RevisedPrompt = null);
+    [property: JsonPropertyName("revised_prompt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RevisedPrompt = null)
+{
+    /// <summary>
+    /// An extension: when <see cref="Url"/> is a pre-signed URL of the image store (ImageStore:Redirect), the Unix time
+    /// (seconds) it stops working, as OpenAI's own image URLs expire; absent for the service's own URLs, which last as
+    /// long as the job (Queue:ResultTtlSeconds).
+    /// </summary>
+    [JsonPropertyName("expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ExpiresAt { get; init; }
+}

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 
 namespace TeEFusion.Service.Endpoints;
@@ -70,15 +71,19 @@ public static class ImageEndpoints
         if (snapshot.State != JobState.Succeeded) return JobEndpoints.Unsuccessful(snapshot);
 
         var urls = request.ResponseFormat == ImageGenerationRequestValidator.Url;
+        var files = http.RequestServices.GetRequiredService<ImageFiles>();
         var data = new List<GeneratedImageData>();
         for (var k = 0; k < snapshot.ImageCount; k++)
         {
             if (urls)
             {
-                data.Add(new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, id, k)));
+                // A pre-signed URL of the image store when redirecting (the client fetches it there), else the service's own.
+                data.Add(await files.PresignAsync(id, k) is { } presigned
+                    ? new GeneratedImageData(null, presigned.Url.AbsoluteUri) { ExpiresAt = presigned.ExpiresAt.ToUnixTimeSeconds() }
+                    : new GeneratedImageData(null, JobEndpoints.ImageUrl(http.Request, id, k)));
                 continue;
             }
-            var file = await store.GetImageAsync(id, k, http.RequestAborted)
+            var file = await files.ReadAsync(id, k, http.RequestAborted)
                 ?? throw new JobStoreUnavailableException($"Image {k} of job {id} is missing from the job store.");
             data.Add(new GeneratedImageData(Convert.ToBase64String(file), null));
         }

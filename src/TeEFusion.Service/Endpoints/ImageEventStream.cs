@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 
 namespace TeEFusion.Service.Endpoints;
@@ -67,6 +68,12 @@ public static class ImageEventStream
             await WriteErrorAsync(response, new ImageStreamErrorDetail("server_error", "job_store_unavailable",
                 "The job store is unavailable; GET /v1/jobs/{id} tells the job's fate once it is back.", s.Id), CancellationToken.None);
         }
+        catch (ImageStoreUnavailableException ex)
+        {
+            logger.LogError(ex, "The image store failed while streaming job {JobId}", s.Id);
+            await WriteErrorAsync(response, new ImageStreamErrorDetail("server_error", JobErrorCode.ImageStoreUnavailable.Name(),
+                "The image store is unavailable; GET /v1/jobs/{id}/images/{k} serves the images once it is back.", s.Id), CancellationToken.None);
+        }
     }
 
     // The job ended: its images as completed events, or why it has none.
@@ -90,7 +97,7 @@ public static class ImageEventStream
         }
         for (var k = 0; k < s.ImageCount; k++)
         {
-            var file = await store.GetImageAsync(id, k, cancellation)
+            var file = await http.RequestServices.GetRequiredService<ImageFiles>().ReadAsync(id, k, cancellation)
                 ?? throw new JobStoreUnavailableException($"Image {k} of job {id} is missing from the job store.");
             await WriteEventAsync(response, @event("completed", Convert.ToBase64String(file)), cancellation);
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Service.Contracts;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Webhooks;
 
@@ -40,10 +41,12 @@ public static class JobEndpoints
             .WithName("GetJobImage")
             .WithSummary("Image k (0-based) of a succeeded job, in the job's output_format, with its provenance.")
             .WithDescription("image/png with the provenance in text chunks, or image/jpeg or image/webp with it in EXIF UserComment " +
-                "and XMP; the file name's extension matches.")
+                "and XMP; the file name's extension matches. With ImageStore:Redirect, 302 to a pre-signed URL of the image store instead.")
             .Produces<byte[]>(StatusCodes.Status200OK, ImageFormat.Png.MediaType(), ImageFormat.Jpeg.MediaType(), ImageFormat.Webp.MediaType())
+            .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/{id}", Cancel)
             .WithName("CancelJob")
             .WithSummary("Cancels a job: a queued one at once (200), a running one at its next step boundary (202).")
@@ -105,18 +108,23 @@ public static class JobEndpoints
             yield return new SseItem<JobEventData>(entry.Data, entry.Type) { EventId = entry.Id.ToString(CultureInfo.InvariantCulture) };
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Image(string id, int index, HttpRequest request, IJobStore store)
+    private static async Task<Results<FileStreamHttpResult, RedirectHttpResult, ProblemHttpResult>> Image(string id, int index, HttpRequest request,
+        IJobStore store, ImageFiles files)
     {
         if (await store.GetAsync(id, request.HttpContext.RequestAborted) is not { } job) return NotFound(id);
         var s = job.Snapshot;
         if (s.State != JobState.Succeeded)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No images",
                 detail: $"Job {id} is {s.State.ToString().ToLowerInvariant()}; images exist once it has succeeded.");
-        if (index < 0 || index >= s.ImageCount || await store.GetImageAsync(id, index, request.HttpContext.RequestAborted) is not { } file)
+        if (index < 0 || index >= s.ImageCount)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
                 detail: $"Job {id} has images 0 to {s.ImageCount - 1}, not {index}.");
+        if (await files.PresignAsync(id, index) is { } presigned) return TypedResults.Redirect(presigned.Url.AbsoluteUri);
+        if (await files.OpenAsync(id, index, request.HttpContext.RequestAborted) is not { } file)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found",
+                detail: $"Image {index} of job {id} is gone (it expired with the job's retention period).");
         var format = s.Spec.Output.Format;
-        return TypedResults.File(file, format.MediaType(), $"{id}-{index}{format.Extension()}");
+        return TypedResults.Stream(file, format.MediaType(), $"{id}-{index}{format.Extension()}");
     }
 
     private static async Task<Results<Ok<JobResponse>, Accepted<JobResponse>, ProblemHttpResult>> Cancel(string id, HttpRequest request,

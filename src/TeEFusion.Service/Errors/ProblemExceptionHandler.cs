@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Options;
 
@@ -8,7 +9,7 @@ namespace TeEFusion.Service.Errors;
 
 /// <summary>
 /// Turns exceptions into ProblemDetails: a bad request (malformed JSON, wrong types, body too large) keeps its 4xx status
-/// and says what was wrong; an unreachable job store is a 503 with Retry-After; anything else is a 500 that reveals nothing but the trace id.
+/// and says what was wrong; an unreachable job or image store is a 503 with Retry-After; anything else is a 500 that reveals nothing but the trace id.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<QueueOptions> queue, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -23,10 +24,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOp
             // The store's own message names its address: that is for the operator's log, not for clients.
             JobStoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Job store unavailable",
                 $"The job store cannot be reached right now; retry after {queue.Value.RetryAfterSeconds} s."),
+            ImageStoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Image store unavailable",
+                $"The image store cannot be reached right now; retry after {queue.Value.RetryAfterSeconds} s."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The server failed to handle the request."),
         };
         // An unreachable job store is an outage readiness already reports, not a bug: one line, no stack.
-        if (exception is JobStoreUnavailableException)
+        if (exception is JobStoreUnavailableException or ImageStoreUnavailableException)
             logger.LogWarning("{Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, exception.Message);
         else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
         else logger.LogInformation("Bad request for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, detail);

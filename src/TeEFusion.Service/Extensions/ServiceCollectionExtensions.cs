@@ -26,12 +26,14 @@ public static class ServiceCollectionExtensions
         services.AddValidatedOptions<WorkerOptions>(WorkerOptions.Section);
         services.AddValidatedOptions<JobsOptions>(JobsOptions.Section);
         services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
+        services.AddValidatedOptions<ImageStoreOptions>(ImageStoreOptions.Section);
         services.AddValidatedOptions<SimulatedDeviceOptions>(SimulatedDeviceOptions.Section);
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ImageStoreOptions>, ImageStoreOptionsValidator>();
         return services;
     }
 

@@ -11,6 +11,7 @@ public sealed class Job
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _warnings = [];
     private IReadOnlyList<byte[]> _images = [];
+    private int _imageCount;
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private int _step;
@@ -84,7 +85,10 @@ public sealed class Job
         get { lock (_gate) return _cancelRequest; }
     }
 
-    /// <summary>The encoded image files (PNG, JPEG or WebP, as the spec's output says), in order; empty until the job succeeds.</summary>
+    /// <summary>
+    /// The encoded image files (PNG, JPEG or WebP, as the spec's output says), in order; empty until the job succeeds, and
+    /// empty for a job whose files went to the image store (ImageStore:Provider FileSystem or S3).
+    /// </summary>
     public IReadOnlyList<byte[]> Images
     {
         get { lock (_gate) return _images; }
@@ -178,12 +182,17 @@ public sealed class Job
         }
     }
 
-    public bool TrySucceed(IReadOnlyList<byte[]> images, DateTimeOffset now)
+    /// <summary>
+    /// Ends the job as succeeded with <paramref name="images"/>; when they were <paramref name="stored"/> in the image store
+    /// already, the job keeps only their count (the store has the files, under keys made from the job's id).
+    /// </summary>
+    public bool TrySucceed(IReadOnlyList<byte[]> images, DateTimeOffset now, bool stored = false)
     {
         lock (_gate)
         {
             if (IsFinished) return false;
-            _images = images;
+            _images = stored ? [] : images;
+            _imageCount = images.Count;
             return Finish(JobState.Succeeded, now, Data(images: images.Count));
         }
     }
@@ -231,7 +240,7 @@ public sealed class Job
         lock (_gate)
         {
             return new JobSnapshot(Id, Spec, State, CreatedAt, _startedAt, _finishedAt, _step, TotalSteps, Eta(now),
-                _warnings.ToArray(), _errorCode, _error, _images.Count, _modelId, _modelVersion);
+                _warnings.ToArray(), _errorCode, _error, _imageCount, _modelId, _modelVersion);
         }
     }
 

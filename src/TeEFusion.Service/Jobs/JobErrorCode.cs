@@ -29,4 +29,7 @@ public enum JobErrorCode
 
     /// <summary>The service stopped before the job could finish.</summary>
     Shutdown,
+
+    /// <summary>The images were made but could not be put in the image store (ImageStore:Provider FileSystem or S3), even after retries.</summary>
+    ImageStoreUnavailable,
 }

@@ -19,6 +19,7 @@ public static class JobErrorCodes
         [JobErrorCode.DeviceError] = (StatusCodes.Status500InternalServerError, "Generation failed"),
         [JobErrorCode.Canceled] = (StatusCodes.Status409Conflict, "Job canceled"),
         [JobErrorCode.Shutdown] = (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
+        [JobErrorCode.ImageStoreUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Image store unavailable"),
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, JobErrorCode> ByName =

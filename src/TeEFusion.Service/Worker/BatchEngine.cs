@@ -4,6 +4,7 @@ using Polly.CircuitBreaker;
 using TeEFusion.Core.Imaging;
 using TeEFusion.Core.Pipelines;
 using TeEFusion.Core.Sampling;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Telemetry;
@@ -27,6 +28,7 @@ namespace TeEFusion.Service.Worker;
 /// <param name="device">The resilience pipeline (circuit breaker) every step and decode runs through.</param>
 /// <param name="faults">The fault-injection seam, consulted before each step.</param>
 /// <param name="instruments">Spans and metrics.</param>
+/// <param name="publisher">Ends a decoded job: succeeded at once, or once its images are in the image store.</param>
 /// <param name="time">The clock for deadlines and timings.</param>
 /// <param name="logger">Logs with the job id in scope.</param>
 /// <param name="simulated">The benchmarks' stand-in for the model math (prompt encoding, steps, decoding), owned by the engine; null on a real device.</param>
@@ -37,6 +39,7 @@ public sealed class BatchEngine(
     ResiliencePipeline device,
     DeviceFaultHook faults,
     WorkerInstruments instruments,
+    ImagePublisher publisher,
     TimeProvider time,
     ILogger logger,
     SimulatedDevice? simulated = null) : IDisposable
@@ -275,11 +278,7 @@ public sealed class BatchEngine(
         {
             var files = simulated?.Files(run.ImageCount) ?? DecodeFiles(run);
             job.AddWarnings(run.Warnings);
-            if (job.TrySucceed(files, time.GetUtcNow()))
-            {
-                instruments.Succeeded(job);
-                logger.LogInformation("Job {JobId} succeeded: {Images} {Format} image(s)", job.Id, files.Count, job.Spec.Output.Format.Name());
-            }
+            publisher.Publish(job, files);
         }
         catch (Exception ex)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Polly.Registry;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Telemetry;
@@ -7,7 +8,7 @@ using TeEFusion.Service.Telemetry;
 namespace TeEFusion.Service.Worker;
 
 /// <summary>
-/// Builds the worker's <see cref="BatchEngine"/> over the served models with what it needs: the batching settings, the device's circuit breaker, the fault hook, the instruments, the clock and the logger (and the benchmarks' <see cref="SimulatedDevice"/> under Compute:Device = simulated).
+/// Builds the worker's <see cref="BatchEngine"/> over the served models with what it needs: the batching settings, the device's circuit breaker, the fault hook, the instruments, the image publisher, the clock and the logger (and the benchmarks' <see cref="SimulatedDevice"/> under Compute:Device = simulated).
 /// </summary>
 public sealed class BatchEngineFactory(
     ModelHost models,
@@ -17,6 +18,7 @@ public sealed class BatchEngineFactory(
     ResiliencePipelineProvider<string> resilience,
     DeviceFaultHook faults,
     ServiceTelemetry telemetry,
+    ImagePublisher publisher,
     TimeProvider time,
     ILogger<BatchEngine> logger)
 {
@@ -30,7 +32,7 @@ public sealed class BatchEngineFactory(
 
     public BatchEngine Create() =>
         new(models, MaxBatchSize, _batching.PadToMaxBatchSize, resilience.GetPipeline(DeviceWorker.ResiliencePipelineName), faults,
-            new WorkerInstruments(telemetry), time, logger, Simulated());
+            new WorkerInstruments(telemetry), publisher, time, logger, Simulated());
 
     private SimulatedDevice? Simulated()
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using TeEFusion.Service.Health;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Options;
 using TeEFusion.Service.Webhooks;
@@ -22,6 +23,8 @@ public static class WorkerServiceCollectionExtensions
         // Before the stores and the worker: the dispatcher stops after the worker, so the drain's events are kept.
         services.AddWebhooks();
         services.AddJobStores();
+        // After the relay, before the worker: the puts in flight finish after the worker's drain and before the relay's last writes.
+        services.AddImageStore();
         services.AddSingleton<DeviceFaultHook>();
         services.AddSingleton<JobSubmitter>();
         services.AddResiliencePipeline(DeviceWorker.ResiliencePipelineName, (builder, context) =>

@@ -7,8 +7,9 @@ namespace TeEFusion.Tooling.Benchmarks;
 /// <summary>One cell: <paramref name="Instances"/> service processes on one job store, under <paramref name="Concurrency"/> clients.</summary>
 /// <param name="JobsPerSecond">Succeeded requests (one job each) / wall seconds of the cell.</param>
 /// <param name="MeanMs">Latency of the succeeded requests, end to end over HTTP (P50/P95: nearest rank).</param>
+/// <param name="RedisBytesPerJob">Redis cells: the mean MEMORY USAGE of a finished job's keys (hash, events, images) after the run; null in process.</param>
 public sealed record JobStoreRow(string Provider, int Instances, int Concurrency, int Sent, int Succeeded, int Failed, double Seconds,
-    double JobsPerSecond, double? MeanMs, double? P50Ms, double? P95Ms, string? FirstFailure);
+    double JobsPerSecond, double? MeanMs, double? P50Ms, double? P95Ms, string? FirstFailure, double? RedisBytesPerJob = null);
 
 /// <summary>Everything a `bench jobstore` run measured, with the machine and the settings.</summary>
 public sealed record JobStoreBenchReport(
@@ -33,7 +34,7 @@ public sealed record JobStoreBenchReport(
         var s = Settings;
         var text = new StringBuilder();
         void Line(params FormattableString[] parts) => text.AppendLine(string.Concat(parts.Select(p => p.ToString(CultureInfo.InvariantCulture))));
-        Line($"# Job store benchmark: Redis vs in-process ({Machine.Device})");
+        Line($"# Job store benchmark: Redis vs in-process, images in {s.ImageStore} ({Machine.Device})");
         text.AppendLine();
         Line($"- Measured {StartedUtc:yyyy-MM-dd HH:mm} UTC in {TotalSeconds:F0} s on: {Machine}.");
         Line($"- Every request is a synchronous `POST /v1/images/generations` (n 1, b64_json) over loopback HTTP to the real service (`{s.ServiceDll}`), ",
@@ -41,14 +42,15 @@ public sealed record JobStoreBenchReport(
              $"With Redis that trip is: submit script, pub/sub wake-up, claim script, one write per transition, pub/sub to the waiting request, read of state and PNG.");
         Line($"- Closed loop, {s.Requests} requests per cell (at most {s.CellSeconds} s), after {s.Warmup} untimed warmup requests per start. ",
              $"Two instances: two service processes on one Redis, requests taking turns between them (each may run the other's jobs).");
-        Line($"- Redis: {(s.Redis is null ? "a throwaway local redis-server (no persistence)" : $"`{s.Redis}`")}.");
+        Line($"- Redis: {(s.Redis is null ? "a throwaway local redis-server (no persistence)" : $"`{s.Redis}`")}. Image store: {s.ImageStore} ",
+             $"(memory: with the job, in Redis for the Redis cells; filesystem: a temp directory; s3: a throwaway s3rver on loopback).");
         if (Machine.Device.StartsWith("cpu", StringComparison.Ordinal))
             text.AppendLine("- **Noise:** numbers from a shared machine are not results; run it on an idle one and compare rows of one run.");
         text.AppendLine();
-        text.AppendLine("| store | instances | concurrency | ok | failed | seconds | jobs/s | mean ms | p50 ms | p95 ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| store | instances | concurrency | ok | failed | seconds | jobs/s | mean ms | p50 ms | p95 ms | Redis bytes per finished job |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Rows)
-            Line($"| {r.Provider} | {r.Instances} | {r.Concurrency} | {r.Succeeded} | {r.Failed} | {r.Seconds:F1} | {r.JobsPerSecond:F1} | {r.MeanMs:F1} | {r.P50Ms:F1} | {r.P95Ms:F1} |");
+            Line($"| {r.Provider} | {r.Instances} | {r.Concurrency} | {r.Succeeded} | {r.Failed} | {r.Seconds:F1} | {r.JobsPerSecond:F1} | {r.MeanMs:F1} | {r.P50Ms:F1} | {r.P95Ms:F1} | {r.RedisBytesPerJob:F0} |");
         foreach (var r in Rows.Where(r => r.FirstFailure is not null)) Line($"- {r.Provider}×{r.Instances}/{r.Concurrency} first failure: {r.FirstFailure}");
         text.AppendLine();
         Line($"Redis overhead per job (p50 of Redis × 1 − p50 of in-process, concurrency {s.Concurrency.Min()}): ",

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TeEFusion.Tooling.Benchmarks;
 
@@ -29,54 +27,25 @@ public sealed class RedisProcess : IDisposable
     {
         var port = ServiceProcess.FreePort();
         var directory = Directory.CreateTempSubdirectory("teefusion-bench-redis-").FullName;
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(executable);
         foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
             start.ArgumentList.Add(argument);
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{executable}'.");
+            var process = await LoopbackServerProcess.StartAsync(start, port, "redis-server",
+                error => $"--redis-server: cannot run '{executable}' ({error}); install redis-server or pass --redis host:port.", cancel);
+            return new RedisProcess(process, directory, port);
         }
-        catch (System.ComponentModel.Win32Exception error)
+        catch
         {
             Directory.Delete(directory, recursive: true);
-            throw new InvalidOperationException($"--redis-server: cannot run '{executable}' ({error.Message}); install redis-server or pass --redis host:port.", error);
+            throw;
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var redis = new RedisProcess(process, directory, port);
-        var clock = Stopwatch.StartNew();
-        while (!await ListensAsync(port, cancel))
-        {
-            if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                redis.Dispose();
-                throw new InvalidOperationException($"redis-server did not start listening on 127.0.0.1:{port}.");
-            }
-            await Task.Delay(50, cancel);
-        }
-        return redis;
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit(10_000);
-        _process.Dispose();
+        LoopbackServerProcess.Stop(_process);
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static async Task<bool> ListensAsync(int port, CancellationToken cancel)
-    {
-        try
-        {
-            using var socket = new TcpClient();
-            await socket.ConnectAsync(IPAddress.Loopback, port, cancel);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -87,7 +87,7 @@ public sealed class RedisServer : IDisposable
             $"{name} is not installed or not on PATH; the Redis tests need a real server. Install it (Debian: apt-get install -y redis-server); .ci/run does.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -12,6 +12,7 @@ public sealed class JobErrorCodesTests
     [InlineData(JobErrorCode.DeviceError, "device_error", 500)]
     [InlineData(JobErrorCode.Canceled, "canceled", 409)]
     [InlineData(JobErrorCode.Shutdown, "shutdown", 503)]
+    [InlineData(JobErrorCode.ImageStoreUnavailable, "image_store_unavailable", 503)]
     public void Each_code_has_its_name_and_its_status(JobErrorCode code, string name, int status)
     {
         Assert.Equal(name, code.Name());

@@ -13,7 +13,7 @@ public sealed class BatchEngineTests(EngineFixture fixture) : IClassFixture<Engi
     private static int _ids;
 
     private BatchEngine Engine(int maxBatch, DeviceFaultHook? faults = null, bool pad = true) => new(fixture.Models, maxBatch, pad, ResiliencePipeline.Empty,
-        faults ?? new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance);
+        faults ?? new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), fixture.Publisher, TimeProvider.System, NullLogger.Instance);
 
     private static Job NewJob(string prompt, long seed, int steps = 4, double guidance = 5, string negative = "", int n = 1, int size = 32) =>
         new($"job{Interlocked.Increment(ref _ids)}", TestSpecs.Of(prompt, negative, n, seed, steps, guidance, size, size), DateTimeOffset.UtcNow, "tiny", "v");

@@ -14,7 +14,7 @@ public sealed class EditBatchingTests(EngineFixture fixture) : IClassFixture<Eng
     private static int _ids;
 
     private BatchEngine Engine() => new(fixture.Models, 8, padToMaxBatchSize: true, ResiliencePipeline.Empty, new DeviceFaultHook(),
-        new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance);
+        new WorkerInstruments(fixture.Telemetry), fixture.Publisher, TimeProvider.System, NullLogger.Instance);
 
     private static Job Generation(long seed) => new($"gen{Interlocked.Increment(ref _ids)}", TestSpecs.Of("a blue bird", "", 1, seed, 4, 5, 32, 32),
         DateTimeOffset.UtcNow, "tiny", "v");

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using TeEFusion.Service.Images;
 using TeEFusion.Service.Jobs;
 using TeEFusion.Service.Models;
 using TeEFusion.Service.Options;
@@ -45,12 +46,18 @@ public sealed class EngineFixture : IDisposable
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var queueOptions = Microsoft.Extensions.Options.Options.Create(new QueueOptions());
         _store = new InProcessJobStore(new GenerationQueue(queueOptions, _signal), queueOptions, TimeProvider.System);
-        Telemetry = new ServiceTelemetry(_services.GetRequiredService<IMeterFactory>(), _store);
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        Telemetry = new ServiceTelemetry(meters, _store);
+        var withJobs = new ImageStorage(null, new ImageStoreOptions(), Polly.ResiliencePipeline.Empty, new ImageStoreMetrics(meters), TimeProvider.System);
+        Publisher = new ImagePublisher(withJobs, Telemetry, TimeProvider.System, NullLogger<ImagePublisher>.Instance);
     }
 
     public ModelHost Models { get; }
 
     public ServiceTelemetry Telemetry { get; }
+
+    /// <summary>Ends jobs the way the Memory image store does: succeeded at once, holding their files.</summary>
+    public ImagePublisher Publisher { get; }
 
     public void Dispose()
     {

@@ -125,7 +125,7 @@ public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixtur
         foreach (var order in new[] { teacher, teacher, student, student }) Send(order);
         var finished = new List<string>();
         using (var engine = new BatchEngine(fixture.Models, maxBatchSize: 2, padToMaxBatchSize: false, ResiliencePipeline.Empty,
-                   new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), TimeProvider.System, NullLogger.Instance))
+                   new DeviceFaultHook(), new WorkerInstruments(fixture.Telemetry), fixture.Publisher, TimeProvider.System, NullLogger.Instance))
         {
             for (var loop = 0; finished.Count < 30; loop++)
             {
@@ -179,7 +179,7 @@ public sealed class MixedLoadBatchingTests(EngineFixture fixture) : IClassFixtur
     }
 
     private BatchEngine Engine(TimeProvider time) => new(fixture.Models, Width, padToMaxBatchSize: true, ResiliencePipeline.Empty, new DeviceFaultHook(),
-        new WorkerInstruments(fixture.Telemetry), time, NullLogger.Instance);
+        new WorkerInstruments(fixture.Telemetry), fixture.Publisher, time, NullLogger.Instance);
 
     /// <summary>One job's request: which model and sampler run it, and everything its image depends on.</summary>
     private sealed record Order(string Model, SamplerSettings Sampler, string Prompt, long Seed, int Steps, double Guidance, string Negative = "")
