@@ -2,7 +2,7 @@ using TeEFusion.Cli.Commands;
 
 namespace TeEFusion.Cli.Tests;
 
-/// <summary>The service benches and the previews bench refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
+/// <summary>The service benches (fleet included) and the previews bench refuse a bad option before they start anything: exit 2, the option named, no stack trace, no result file.</summary>
 [Collection("Sequential")]
 public sealed class BenchBadOptionTests : IDisposable
 {
@@ -24,6 +24,12 @@ public sealed class BenchBadOptionTests : IDisposable
     [InlineData("jobstore", "--steps", "0", "--steps")]
     [InlineData("jobstore", "--service-dll", "no-such.dll", "no-such.dll")]
     [InlineData("jobstore", "--image-store", "redis", "--image-store")]
+    [InlineData("fleet", "--replicas", "0", "--replicas")]
+    [InlineData("fleet", "--load", "0", "--load")]
+    [InlineData("fleet", "--row-ms", "0", "--row-ms")]
+    [InlineData("fleet", "--image-store", "Provider", "--image-store")]
+    [InlineData("fleet", "--arrival-seconds", "0", "--arrival-seconds")]
+    [InlineData("fleet", "--service-dll", "no-such.dll", "no-such.dll")]
     [InlineData("previews", "--preset", "huge", "huge")]
     [InlineData("previews", "--steps", "0", "--steps")]
     [InlineData("previews", "--vae-size", "100", "--vae-size")]

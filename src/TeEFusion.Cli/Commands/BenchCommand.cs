@@ -12,6 +12,7 @@ namespace TeEFusion.Cli.Commands;
 /// `teefusion bench service`: the real service over loopback HTTP (load, overhead, memory);
 /// `teefusion bench service models`: one service serving the bundled student and its teacher at once (BenchCommand.ServiceModels.cs);
 /// `teefusion bench jobstore`: the Redis job store's cost per job vs in-process, one and two instances (BenchCommand.JobStore.cs).
+/// `teefusion bench fleet`: 1..N replicas on one Redis with the simulated device, open-loop load (BenchCommand.Fleet.cs).
 /// `teefusion bench webhooks`: webhook delivery latency, and step time with and without pending deliveries (BenchCommand.Webhooks.cs).
 /// `teefusion bench distill-latency`: inference latency with and without an active distillation run.
 /// `teefusion bench previews`: the cost of partial images, per preview and per generation (BenchCommand.Previews.cs).
@@ -26,6 +27,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(Generate());
         command.Subcommands.Add(Service());
         command.Subcommands.Add(JobStore());
+        command.Subcommands.Add(Fleet());
         command.Subcommands.Add(Webhooks());
         command.Subcommands.Add(DistillLatency());
         command.Subcommands.Add(Previews());

@@ -78,7 +78,7 @@ public sealed class DistillationTrainer(
         _run = run;
         var path = run.Plan.Models.TeacherFolder;
         logger.LogInformation("Distillation run {RunId}: loading the teacher from {ModelPath}", run.Id, path);
-        _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.Device, "float32"), txtAlignGuidance: false,
+        _teacher = SD3Components.Load(path, ComputeOptions.Parse(device.Value.ModelDevice, "float32"), txtAlignGuidance: false,
             model.Value.MaxSequenceLength);
         var latent = _teacher.Transformer.Config.SampleSize;
         var settings = run.Plan.RunSettings with { Settings = run.Plan.Settings with { LatentHeight = latent, LatentWidth = latent } };

@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddValidatedOptions<JobsOptions>(JobsOptions.Section);
         services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
         services.AddValidatedOptions<ImageStoreOptions>(ImageStoreOptions.Section);
+        services.AddValidatedOptions<SimulatedDeviceOptions>(SimulatedDeviceOptions.Section);
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();

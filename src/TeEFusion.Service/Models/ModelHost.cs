@@ -76,7 +76,7 @@ public sealed class ModelHost : IHostedService, IDisposable
     /// <summary>The options the served pipelines were loaded with, for loading another folder the same way.</summary>
     public PipelineOptions LoadOptions(string? modelId = null, string? modelVersion = null) => new()
     {
-        Compute = ComputeOptions.Parse(_device.Device, _device.DType),
+        Compute = ComputeOptions.Parse(_device.ModelDevice, _device.DType),
         MaxSequenceLength = _model.MaxSequenceLength,
         NegativePromptCacheSize = _model.NegativePromptCacheSize,
         ModelId = modelId,

@@ -28,6 +28,21 @@ public sealed class RedisOptions
     [Range(10, 60_000)]
     public int PollMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// Jobs a replica claims beyond its batch's free places, so that a finishing job is replaced at the next step without
+    /// waiting for a round trip to Redis. Small on purpose: what a replica holds, no other replica can run.
+    /// </summary>
+    [Range(0, 64)]
+    public int PrefetchJobs { get; set; } = 1;
+
+    /// <summary>
+    /// A claimed job the replica's worker has not started within this bound goes back to the shared queue (at its old
+    /// place), for a replica with a free place. Checked at each wake-up of the claim loop, so at least every
+    /// <see cref="PollMilliseconds"/>.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int PrefetchGiveBackMilliseconds { get; set; } = 5000;
+
     /// <summary>Retries of a command that failed on a connection fault or timeout, before the request gets 503.</summary>
     [Range(0, 10)]
     public int Retries { get; set; } = 3;

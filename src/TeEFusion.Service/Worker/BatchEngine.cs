@@ -31,6 +31,7 @@ namespace TeEFusion.Service.Worker;
 /// <param name="publisher">Ends a decoded job: succeeded at once, or once its images are in the image store.</param>
 /// <param name="time">The clock for deadlines and timings.</param>
 /// <param name="logger">Logs with the job id in scope.</param>
+/// <param name="simulated">The benchmarks' stand-in for the model math (prompt encoding, steps, decoding), owned by the engine; null on a real device.</param>
 public sealed class BatchEngine(
     ModelHost models,
     int maxBatchSize,
@@ -40,7 +41,8 @@ public sealed class BatchEngine(
     WorkerInstruments instruments,
     ImagePublisher publisher,
     TimeProvider time,
-    ILogger logger) : IDisposable
+    ILogger logger,
+    SimulatedDevice? simulated = null) : IDisposable
 {
     /// <summary>The reason queued jobs carry when the service stops before they start.</summary>
     public const string ShutdownQueuedReason = "The service is shutting down; the job was still queued and never started.";
@@ -109,7 +111,7 @@ public sealed class BatchEngine(
             var requests = Enumerable.Range(0, spec.ImageCount).Select(spec.Image).ToList();
             // One row per job: its images share the prompt, and a row encoded alone is the same in any batch.
             var prepared = pipeline.Tokenize([spec.Request]);
-            var prompts = pipeline.EncodePrompts(prepared);
+            var prompts = simulated?.EncodePrompts(pipeline, prepared) ?? pipeline.EncodePrompts(prepared);
             var schedule = pipeline.Components.Scheduler.GetSchedule(spec.Request.Steps);
             // An edit starts from its image's latents on the schedule's tail (EditStart); a generation from noise.
             var edit = spec.Edit is null ? null : EditStart.Prepare(pipeline, spec, requests, schedule);
@@ -181,6 +183,7 @@ public sealed class BatchEngine(
     {
         foreach (var run in _runs) run.Dispose();
         _runs.Clear();
+        simulated?.Dispose();
     }
 
     // One batched step of `rows` padded to `width` rows. On out-of-memory the rows are split in halves, each retried
@@ -233,7 +236,7 @@ public sealed class BatchEngine(
             rows.Select(r => r.Run.Schedule.Sigmas[r.Run.Step + 1]).ToArray(),
             rows.Select(r => r.Run.Step).ToArray(),
             conditioning) { FixedWidth = padToMaxBatchSize };
-        var result = group.Pipeline.CreateSampler(group.Sampler).Step(input);
+        var result = simulated?.Step(input) ?? group.Pipeline.CreateSampler(group.Sampler).Step(input);
         var next = result.Latents;                                                             // (B, C, h, w)
         // Padding rows are work the device does too.
         var work = result.ModelPasses.Sum() * latents.shape[2] * latents.shape[3];
@@ -273,20 +276,7 @@ public sealed class BatchEngine(
         using var jobScope = logger.BeginJobScope(job.Id);
         try
         {
-            IReadOnlyList<byte[]> files = [];
-            device.Execute(() =>
-            {
-                using var noGrad = no_grad();
-                using var scope = NewDisposeScope();
-                // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
-                // image must not depend on how many siblings it has.
-                Tensor images;
-                using (instruments.PhaseActivity("decode", job.Id))
-                    images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
-                using (instruments.PhaseActivity("encode_image", job.Id))
-                    files = ImageFileWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList(),
-                        job.Spec.Output);
-            });
+            var files = simulated?.Files(run.ImageCount) ?? DecodeFiles(run);
             job.AddWarnings(run.Warnings);
             publisher.Publish(job, files);
         }
@@ -296,6 +286,27 @@ public sealed class BatchEngine(
             Fail(job, code, message, ex);
         }
         Remove(run);
+    }
+
+    // The finished job's latents to image files, in the format it asked for, through the device's circuit breaker.
+    private IReadOnlyList<byte[]> DecodeFiles(JobRun run)
+    {
+        var job = run.Job;
+        IReadOnlyList<byte[]> files = [];
+        device.Execute(() =>
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            // One image per decode: the VAE's convolutions round differently for other batch sizes, and an
+            // image must not depend on how many siblings it has.
+            Tensor images;
+            using (instruments.PhaseActivity("decode", job.Id))
+                images = cat(Enumerable.Range(0, run.ImageCount).Select(k => run.Pipeline.Decode(run.Latent(k))).ToArray(), 0); // (n, 3, H, W)
+            using (instruments.PhaseActivity("encode_image", job.Id))
+                files = ImageFileWriter.EncodeBatch(images, run.Requests.Select(r => run.Pipeline.Provenance(r) with { Batching = _batching }).ToList(),
+                    job.Spec.Output);
+        });
+        return files;
     }
 
     private void DropEnded()

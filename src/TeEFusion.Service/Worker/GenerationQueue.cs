@@ -18,7 +18,6 @@ public sealed class GenerationQueue
     private readonly Dictionary<string, Queue<Job>> _lines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Job> _waiting = new(StringComparer.Ordinal);
     private readonly WorkerSignal _signal;
-    private TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
     private int _count;
     private bool _closed;
@@ -74,7 +73,7 @@ public sealed class GenerationQueue
             line.Dequeue();
             if (line.Count == 0) _lines.Remove(head.Spec.Model);
             _count--;
-            Left(head);
+            _waiting.TryRemove(head.Id, out _);
             return true;
         }
     }
@@ -97,26 +96,23 @@ public sealed class GenerationQueue
         lock (_gate) _closed = true;
     }
 
-    /// <summary>Completes once no job waits (at once when none does): a shared store's relay then claims the next one.</summary>
-    public Task WaitUntilEmptyAsync(CancellationToken cancellation)
+    /// <summary>
+    /// Takes a waiting job out of its line wherever it stands, without ending it (a shared store's relay gives the job back
+    /// to the shared queue); false when the worker has already taken it.
+    /// </summary>
+    public bool TryRemove(Job job)
     {
-        Task emptied;
         lock (_gate)
         {
-            if (_waiting.IsEmpty) return Task.CompletedTask;
-            emptied = _emptied.Task;
+            if (!_lines.TryGetValue(job.Spec.Model, out var line) || !line.Contains(job)) return false;
+            var others = line.Where(j => !ReferenceEquals(j, job)).ToList();
+            line.Clear();
+            foreach (var other in others) line.Enqueue(other);
+            if (line.Count == 0) _lines.Remove(job.Spec.Model);
+            _count--;
+            _waiting.TryRemove(job.Id, out _);
+            return true;
         }
-        return emptied.WaitAsync(cancellation);
-    }
-
-    // Called under the lock when a job leaves.
-    private void Left(Job job)
-    {
-        _waiting.TryRemove(job.Id, out _);
-        if (!_waiting.IsEmpty) return;
-        var emptied = _emptied;
-        _emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        emptied.TrySetResult();
     }
 
     private int Position(Job job) => _waiting.Values.Count(other => !other.IsFinished && other.Sequence < job.Sequence);

@@ -79,6 +79,13 @@ public sealed class ServiceProcess : IDisposable
         return long.TryParse(kib, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value / 1024.0 : null;
     }
 
+    /// <summary>CPU time the service process has used so far (all its threads).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>The last lines the service printed, for error messages.</summary>
     public string OutputTail()
     {

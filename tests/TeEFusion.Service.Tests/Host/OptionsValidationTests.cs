@@ -15,6 +15,7 @@ public sealed class OptionsValidationTests
     [InlineData("Limits:AllowedSizes:0", "big", "Limits:AllowedSizes entry 'big' is not of the form WxH")]
     [InlineData("Limits:MaxSteps", "0", "MaxSteps")]
     [InlineData("Compute:Device", "tpu", "Compute:Device: Unknown device 'tpu'")]
+    [InlineData("Compute:Device", "simulated", "Compute:Device: 'simulated' is the benchmarks' simulated device (every image is a fixed file); it runs only with Bench:SimulatedDevice:Enabled = true.")]
     [InlineData("Compute:DType", "int8", "Compute:DType: Unknown dtype 'int8'")]
     [InlineData("Auth:ApiKeys:0", "short", "Auth:ApiKeys[0] must be at least 16 characters")]
     [InlineData("Queue:Capacity", "0", "Capacity")]

@@ -23,8 +23,10 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
         var job = new Job("job_lease_" + Guid.NewGuid().ToString("N"), Spec, DateTimeOffset.UtcNow, "m", "v");
         Assert.IsType<Submission.Accepted>(await store.SubmitAsync(job, null, "fp", default));
 
-        Assert.Equal(job.Id, (string?)(await leases.ClaimAsync("first", default))!["id"]);
-        Assert.Null(await leases.ClaimAsync("nobody", default));
+        // Asked for two, it gets the one that waits, leased to the first token.
+        var (token, fields) = Assert.Single(await leases.ClaimAsync(["first", "second"], default));
+        Assert.Equal(("first", job.Id), (token, (string?)fields["id"]));
+        Assert.Empty(await leases.ClaimAsync(["nobody"], default));
         var local = new Job(job.Id, Spec, job.CreatedAt, "m", "v");
         local.TryStart(DateTimeOffset.UtcNow);
         Assert.True(await leases.UpdateAsync("first", local.Snapshot(DateTimeOffset.UtcNow), null, [], default));
@@ -33,7 +35,7 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
         // "first" stops renewing: after the visibility timeout the host's relay puts the job back in the queue.
         Assert.True(await ServiceFactory.EventuallyAsync(async () => (await store.GetAsync(job.Id, default))!.Snapshot.State == JobState.Queued,
             TimeSpan.FromSeconds(15)));
-        Assert.NotNull(await leases.ClaimAsync("second", default));
+        Assert.Single(await leases.ClaimAsync(["second"], default));
         byte[] png = [0x89, 1, 2, 3];
         local.TrySucceed([png], DateTimeOffset.UtcNow);
         var final = await LastEventAsync(local);
@@ -57,7 +59,7 @@ public sealed class RedisLeaseTests(RedisReplicas replicas) : IClassFixture<Redi
         var job = new Job("job_ttl_" + Guid.NewGuid().ToString("N"), Spec, DateTimeOffset.UtcNow, null, null);
         Assert.IsType<Submission.Accepted>(await store.SubmitAsync(job, "key-1", "fp-1", default));
         Assert.Equal(SubmissionRefusal.KeyReused, Assert.IsType<Submission.Refused>(await store.SubmitAsync(Another(), "key-1", "fp-2", default)).Reason);
-        Assert.NotNull(await leases.ClaimAsync("only", default));
+        Assert.Single(await leases.ClaimAsync(["only"], default));
         var local = new Job(job.Id, Spec, job.CreatedAt, null, null);
         local.TryStart(DateTimeOffset.UtcNow);
         local.TrySucceed([[1, 2]], DateTimeOffset.UtcNow);

@@ -52,18 +52,21 @@ public sealed class WorkerSignalTests
     }
 
     [Fact]
-    public async Task The_queue_tells_a_relay_when_the_worker_has_taken_every_job()
+    public void A_relay_can_take_back_a_waiting_job_from_the_middle_of_its_line_but_not_one_the_worker_took()
     {
         using var signal = new WorkerSignal();
-        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 2 }), signal);
-        Assert.True(queue.WaitUntilEmptyAsync(CancellationToken.None).IsCompletedSuccessfully);
-        var job = new Service.Jobs.Job("j", TestSpecs.Of("p", "", 1, 0, 2, 5, 32, 32), DateTimeOffset.UtcNow, null, null);
-        queue.TryEnqueue(job);
+        var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 3 }), signal);
+        var jobs = Enumerable.Range(0, 3)
+            .Select(i => new Service.Jobs.Job($"j{i}", TestSpecs.Of("p", "", 1, i, 2, 5, 32, 32), DateTimeOffset.UtcNow, null, null)).ToList();
+        foreach (var job in jobs) Assert.True(queue.TryEnqueue(job));
+        Assert.True(queue.TryTake(jobs[0]));
 
-        var emptied = queue.WaitUntilEmptyAsync(CancellationToken.None);
-        Assert.False(emptied.IsCompleted);
-        Assert.True(queue.TryTake(Assert.Single(queue.Heads())));
+        Assert.False(queue.TryRemove(jobs[0]));
+        Assert.True(queue.TryRemove(jobs[1]));
 
-        await emptied.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([jobs[2]], queue.Heads());
+        Assert.Equal(1, queue.Depth);
+        Assert.Null(queue.PositionOf(jobs[1]));
+        Assert.True(queue.TryEnqueue(jobs[1]));
     }
 }

@@ -18,12 +18,17 @@ public sealed class RedisJobLeases(RedisConnection connection, IOptions<RedisOpt
     /// <summary>What the latest <see cref="PendingAsync"/> read (the relay reads it every renewal); 0 before the first read.</summary>
     public int LastPending => (int)Interlocked.Read(ref _lastPending);
 
-    /// <summary>The first queued job's fields, now leased to <paramref name="token"/>; null when nothing waits.</summary>
-    public async Task<IReadOnlyDictionary<string, RedisValue>?> ClaimAsync(string token, CancellationToken cancellation)
+    /// <summary>Up to one queued job per token, oldest first, each now leased to its token, in one round trip; empty when
+    /// nothing waits.</summary>
+    public async Task<IReadOnlyList<(string Token, IReadOnlyDictionary<string, RedisValue> Fields)>> ClaimAsync(IReadOnlyList<string> tokens,
+        CancellationToken cancellation)
     {
-        RedisValue[] args = [connection.Prefix, token, Expiry()];
-        var result = await connection.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Claim, values: args), cancellation);
-        return result.IsNull ? null : RedisJobFields.ToDictionary(result);
+        if (tokens.Count == 0) return [];
+        RedisValue[] args = [connection.Prefix, Expiry(), .. tokens.Select(t => (RedisValue)t)];
+        var claimed = (RedisResult[])(await connection.RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.Claim, values: args), cancellation))!;
+        return claimed.Select(pair => (RedisResult[])pair!)
+            .Select(pair => ((string)pair[0]!, (IReadOnlyDictionary<string, RedisValue>)RedisJobFields.ToDictionary(pair[1])))
+            .ToList();
     }
 
     /// <summary>Extends the leases of the given (job id, token) pairs; returns the jobs whose lease was lost and the

@@ -11,10 +11,12 @@ using TeEFusion.Service.Worker;
 namespace TeEFusion.Service.Jobs.Redis;
 
 /// <summary>
-/// Connects this replica's device worker to the shared Redis queue (only when Jobs:Provider is Redis). It claims a job
-/// whenever the replica's local <see cref="GenerationQueue"/> is empty (so each replica holds at most one claimed job
-/// beyond those it runs, and continuous batching still happens over the jobs it claimed), renews the leases of what it
-/// holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
+/// Connects this replica's device worker to the shared Redis queue (only when Jobs:Provider is Redis). It claims, in one
+/// round trip, as many jobs as fill its batch's free places plus Redis:PrefetchJobs (<see cref="ClaimPolicy"/>), woken
+/// when one of its jobs enters its last step or ends (or starts after a give-back) and when work is queued
+/// (Redis:PollMilliseconds is only the fallback), and gives back a claimed job the worker has not started within
+/// Redis:PrefetchGiveBackMilliseconds, so that no replica sits on work another could run. It renews the leases of what
+/// it holds every third of the visibility timeout, re-queues jobs whose lease expired on any replica, passes cancel requests
 /// to the local jobs, and writes each local transition back to Redis in order. On shutdown, jobs the worker gives up
 /// (still queued, or past the drain timeout) go back to the shared queue for another replica instead of being canceled.
 /// Registered before the <see cref="DeviceWorker"/>, so it stops after the worker has drained.
@@ -24,6 +26,7 @@ public sealed class RedisJobRelay(
     RedisNotifications notifications,
     RedisJobLeases leases,
     GenerationQueue queue,
+    BatchEngineFactory engines,
     ModelHost model,
     ServiceHealth health,
     IHostApplicationLifetime lifetime,
@@ -41,6 +44,10 @@ public sealed class RedisJobRelay(
     private readonly string _replica = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly TimeSpan _renewInterval = TimeSpan.FromSeconds(redis.Value.VisibilityTimeoutSeconds / 3.0);
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(redis.Value.PollMilliseconds);
+    private readonly TimeSpan _giveBack = TimeSpan.FromMilliseconds(redis.Value.PrefetchGiveBackMilliseconds);
+    private readonly int _prefetch = redis.Value.PrefetchJobs;
+    // Set when a prefetched job was given back, cleared when the worker next starts or finishes a job (see ClaimPolicy).
+    private volatile bool _prefetchSuspended;
     private Task _claiming = Task.CompletedTask;
     private Task _renewing = Task.CompletedTask;
     private Task _writing = Task.CompletedTask;
@@ -82,9 +89,12 @@ public sealed class RedisJobRelay(
         {
             try
             {
-                // The claimed job waits in the local queue until the worker takes it; then the next one is claimed.
-                await queue.WaitUntilEmptyAsync(stopping).ConfigureAwait(false);
-                if (CanTakeWork() && await ClaimAsync(stopping).ConfigureAwait(false)) continue;
+                await GiveBackStaleAsync().ConfigureAwait(false);
+                var wanted = CanTakeWork()
+                    ? ClaimPolicy.JobsToClaim(engines.MaxBatchSize, _prefetch, HeldImages(), queue.Capacity - queue.Depth, _prefetchSuspended)
+                    : 0;
+                // All it asked for: more may wait. Fewer: the shared queue was empty, and new work publishes a wake-up.
+                if (wanted > 0 && await ClaimAsync(wanted, stopping).ConfigureAwait(false) == wanted) continue;
                 await notifications.WaitForWorkAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -99,23 +109,64 @@ public sealed class RedisJobRelay(
         }
     }
 
-    private async Task<bool> ClaimAsync(CancellationToken stopping)
+    // Images of the claimed jobs that still hold their places here (ClaimPolicy.Occupies).
+    private int HeldImages() => _held.Values.Where(c => c.Occupies).Sum(c => c.Job.Spec.ImageCount);
+
+    // Returns how many jobs were claimed and handed to the worker.
+    private async Task<int> ClaimAsync(int wanted, CancellationToken stopping)
     {
-        var token = $"{_replica}:{Guid.NewGuid():N}";
-        if (await leases.ClaimAsync(token, stopping).ConfigureAwait(false) is not { } fields) return false;
-        var claim = new Claim(this, token);
-        var job = RedisJobFields.LocalJob(fields, claim);
-        claim.Job = job;
-        _held[token] = claim;
-        if (queue.TryEnqueue(job))
+        var tokens = Enumerable.Range(0, wanted).Select(_ => $"{_replica}:{Guid.NewGuid():N}").ToList();
+        var handed = 0;
+        foreach (var (token, fields) in await leases.ClaimAsync(tokens, stopping).ConfigureAwait(false))
         {
-            logger.LogInformation("Job {JobId} claimed from Redis", job.Id);
-            return true;
+            var claim = new Claim(this, token, time.GetUtcNow());
+            var job = RedisJobFields.LocalJob(fields, claim);
+            claim.Job = job;
+            _held[token] = claim;
+            if (queue.TryEnqueue(job))
+            {
+                logger.LogInformation("Job {JobId} claimed from Redis", job.Id);
+                handed++;
+                continue;
+            }
+            // The worker closed its queue (shutdown) or it filled meanwhile: the job goes straight back.
+            _held.TryRemove(token, out _);
+            await leases.ReleaseAsync(job.Id, token, CancellationToken.None).ConfigureAwait(false);
         }
-        // The worker closed its queue (shutdown): the job goes straight back.
-        _held.TryRemove(token, out _);
-        await leases.ReleaseAsync(job.Id, token, CancellationToken.None).ConfigureAwait(false);
-        return false;
+        return handed;
+    }
+
+    // Gives back the claimed jobs the worker has not started within Redis:PrefetchGiveBackMilliseconds (checked at every
+    // wake-up of the claim loop, so at least every Redis:PollMilliseconds).
+    private async Task GiveBackStaleAsync()
+    {
+        var now = time.GetUtcNow();
+        foreach (var claim in _held.Values.Where(c => ClaimPolicy.GiveBack(c.Job.State != JobState.Queued, c.ClaimedAt, now, _giveBack)).ToList())
+        {
+            // The worker may have taken it meanwhile: then it runs here.
+            if (!queue.TryRemove(claim.Job)) continue;
+            _held.TryRemove(claim.Token, out _);
+            _prefetchSuspended = true;
+            if (await leases.ReleaseAsync(claim.Job.Id, claim.Token, CancellationToken.None).ConfigureAwait(false))
+                logger.LogInformation("Job {JobId} given back to the shared queue: not started here within {Bound} ms", claim.Job.Id,
+                    _giveBack.TotalMilliseconds);
+        }
+    }
+
+    // The worker started one of this replica's jobs: that frees no place (it was counted while queued), but a
+    // prefetch given back may be claimed again.
+    private void JobStarted()
+    {
+        if (!_prefetchSuspended) return;
+        _prefetchSuspended = false;
+        notifications.WakeClaimLoop();
+    }
+
+    // One of this replica's jobs entered its last step or ended: its batch places are (about to be) free.
+    private void PlacesFreed()
+    {
+        _prefetchSuspended = false;
+        notifications.WakeClaimLoop();
     }
 
     private async Task RenewLoopAsync(CancellationToken stopping)
@@ -215,9 +266,16 @@ public sealed class RedisJobRelay(
     private sealed record Transition(Claim Claim, JobSnapshot Snapshot, JobEvent? Entry);
 
     // One claim of one job: its lease token, and the listener that queues the local job's transitions for writing.
-    private sealed class Claim(RedisJobRelay relay, string token) : IJobListener
+    private sealed class Claim(RedisJobRelay relay, string token, DateTimeOffset claimedAt) : IJobListener
     {
         public string Token => token;
+
+        private volatile bool _occupies = true;
+
+        public DateTimeOffset ClaimedAt => claimedAt;
+
+        /// <summary>See <see cref="ClaimPolicy.Occupies"/>, as of the job's latest transition.</summary>
+        public bool Occupies => _occupies;
 
         public Job Job { get; set; } = null!;
 
@@ -225,6 +283,11 @@ public sealed class RedisJobRelay(
         {
             relay._writes.Writer.TryWrite(new Transition(this, snapshot, entry));
             relay._webhooks.OnTransition(job, snapshot, entry);
+            var occupied = _occupies;
+            _occupies = ClaimPolicy.Occupies(snapshot.State, snapshot.Step, snapshot.TotalSteps);
+            if (occupied && !_occupies) relay.PlacesFreed();
+            // The only transition to running without an event is the start.
+            else if (snapshot.State == JobState.Running && entry is null) relay.JobStarted();
         }
     }
 }

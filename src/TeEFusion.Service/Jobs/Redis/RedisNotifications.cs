@@ -60,10 +60,12 @@ public sealed class RedisNotifications(RedisConnection connection, IOptions<Redi
         };
     }
 
-    /// <summary>Waits until work may have been queued (or the poll interval passed); true when woken by a signal.</summary>
+    /// <summary>Waits until work may have been queued or this replica's worker moved (or the poll interval passed); true when
+    /// woken by a signal.</summary>
     public Task<bool> WaitForWorkAsync(CancellationToken cancellation) => _work.WaitAsync(_poll, cancellation);
 
-    private void SignalWork()
+    /// <summary>Wakes the claim loop (at most one pending wake-up: it looks at everything when it runs).</summary>
+    public void WakeClaimLoop()
     {
         if (_work.CurrentCount == 0) _work.Release();
     }
@@ -73,7 +75,7 @@ public sealed class RedisNotifications(RedisConnection connection, IOptions<Redi
         var subscriber = connection.Subscriber;
         var prefix = connection.Prefix;
         await subscriber.SubscribeAsync(RedisChannel.Literal(prefix + ":events"), (_, message) => WakeReaders(message!)).ConfigureAwait(false);
-        await subscriber.SubscribeAsync(RedisChannel.Literal(prefix + ":work"), (_, _) => SignalWork()).ConfigureAwait(false);
+        await subscriber.SubscribeAsync(RedisChannel.Literal(prefix + ":work"), (_, _) => WakeClaimLoop()).ConfigureAwait(false);
         await subscriber.SubscribeAsync(RedisChannel.Literal(prefix + ":cancel"), (_, message) =>
         {
             var text = (string)message!;

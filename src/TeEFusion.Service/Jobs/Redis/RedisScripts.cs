@@ -105,20 +105,26 @@ internal static class RedisScripts
         return {'created'}
         """;
 
-    /// <summary>ARGV: prefix, token, lease expiry (ms). Takes the first queued job: returns its hash, or nil when none waits.</summary>
+    /// <summary>ARGV: prefix, lease expiry (ms), then one token per job wanted. Takes up to that many queued jobs, oldest
+    /// first, each leased to its own token (one round trip fills a replica's free batch places); returns one {token, hash}
+    /// pair per job taken, none when nothing waits.</summary>
     public const string Claim = Helpers + """
-        while true do
+        local out = {}
+        local t = 3
+        while t <= #ARGV do
           local head = redis.call('ZRANGE', p .. ':pending', 0, 0)
-          if #head == 0 then return false end
+          if #head == 0 then break end
           local id = head[1]
           redis.call('ZREM', p .. ':pending', id)
           local jk = p .. ':job:' .. id
           if redis.call('HGET', jk, 'state') == 'queued' then
-            redis.call('HSET', jk, 'lease', ARGV[2])
-            redis.call('ZADD', p .. ':claimed', ARGV[3], id)
-            return redis.call('HGETALL', jk)
+            redis.call('HSET', jk, 'lease', ARGV[t])
+            redis.call('ZADD', p .. ':claimed', ARGV[2], id)
+            out[#out + 1] = {ARGV[t], redis.call('HGETALL', jk)}
+            t = t + 1
           end
         end
+        return out
         """;
 
     /// <summary>ARGV: prefix, lease expiry (ms), then id/token pairs. Extends the leases still held; returns, per job that
