@@ -17,16 +17,22 @@ public sealed class JobLifecycleTests
         var queue = new GenerationQueue(Microsoft.Extensions.Options.Options.Create(new QueueOptions { Capacity = 4 }), new WorkerSignal());
         var job = NewJob("j");
         Assert.True(queue.TryEnqueue(job));
-        var live = ReadAllAsync(job, 0);
+        await using var live = job.Events.ReadAsync(0).GetAsyncEnumerator();
         job.TryStart(Now);
         job.ReportProgress(1, Now.AddSeconds(1));
         job.ReportProgress(2, Now.AddSeconds(2));
-        job.TrySucceed([[1, 2]], Now.AddSeconds(3));
 
-        var all = await live.WaitAsync(TimeSpan.FromSeconds(10));
+        // Read while the job runs: once it has ended, its progress events are folded (the next test).
+        var running = new List<JobEvent>();
+        for (var i = 0; i < 3 && await live.MoveNextAsync(); i++) running.Add(live.Current);
+        job.TrySucceed([[1, 2]], Now.AddSeconds(3));
+        Assert.True(await live.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var all = running.Append(live.Current).ToList();
+
         Assert.Equal(["queued", "progress", "progress", "succeeded"], all.Select(e => e.Type));
         Assert.Equal([1L, 2, 3, 4], all.Select(e => e.Id));
         Assert.Equal(1.0, all[1].Data.EtaSeconds);
+        Assert.Equal(["succeeded"], (await ReadAllAsync(job, 2)).Select(e => e.Type));
         Assert.Empty(await ReadAllAsync(job, 4));
     }
 
