@@ -1,14 +1,33 @@
 namespace TeEFusion.Tooling.Shapes;
 
-/// <summary>The words of every scene caption: the tiny-shapes tokenizers hold each as one token.</summary>
+/// <summary>
+/// The words the tiny-shapes tokenizers hold as one token each: the canonical captions' words first (so a vocabulary
+/// grown from an older one keeps every old token's id), then the two-object captions' and the training phrasings'
+/// words. Any other text still tokenizes: CLIP's byte-level BPE falls back to sub-words and the 256 byte symbols, which
+/// the vocabulary always holds. The wording split's own words are deliberately not added: they reach the model as a
+/// new user's unseen words do.
+/// </summary>
 public static class ShapeVocabulary
 {
-    /// <summary>CLIP positions of the tiny-shapes text encoders: the longest caption (12 words) plus begin and end, with room.</summary>
-    public const int MaxTokens = 16;
+    /// <summary>
+    /// CLIP positions of the tiny-shapes text encoders, begin and end token included. The longest training caption
+    /// takes fewer (a test checks); a longer prompt keeps its first 30 text tokens and the end token, as CLIP cuts.
+    /// </summary>
+    public const int MaxTokens = 32;
 
-    /// <summary>Distinct caption words in first-use order.</summary>
-    public static IReadOnlyList<string> Words { get; } = ShapeAttributes.All
+    /// <summary>The positions of the first bundled build (12-word captions), which warm starts extend.</summary>
+    public const int CanonicalMaxTokens = 16;
+
+    /// <summary>The canonical single-object captions' words in first-use order: the first bundled build's vocabulary.</summary>
+    public static IReadOnlyList<string> CanonicalWords { get; } = ShapeAttributes.All
         .SelectMany(a => a.Caption.Split(' '))
+        .Distinct(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary><see cref="CanonicalWords"/>, then every other word of two-object and training captions, in first-use order.</summary>
+    public static IReadOnlyList<string> Words { get; } = CanonicalWords
+        .Concat(Enum.GetValues<ShapeRelation>().SelectMany(r => ShapeCaptionText.Words(ShapeRelations.Phrase(r))))
+        .Concat(ShapePhrasings.Training.Words())
         .Distinct(StringComparer.Ordinal)
         .ToArray();
 }
