@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TeEFusion.Core.Pipelines;
 using TeEFusion.Tooling.TinyShapes;
 
 namespace TeEFusion.Cli.Commands;
@@ -25,6 +26,12 @@ internal static class TrainTinyCommand
             Description = "The trained tiny-shapes folder the warm preset starts from (its teacher/ is fine-tuned).",
             DefaultValueFactory = _ => TinyShapesRecipe.WarmStart.WarmStartFrom!,
         };
+        var distilFromOption = new Option<string>("--distil-from")
+        {
+            Description = "The teacher sampler the student imitates: euler-cfg, z-sampling or w2sd; each gets its own student stage in the work folder.",
+            DefaultValueFactory = _ => TinyShapesRecipe.Full.Distillation.Teacher.Name,
+        };
+        distilFromOption.AcceptOnlyFromAmong("euler-cfg", "z-sampling", "w2sd");
         var seedOption = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => TinyShapesRecipe.Full.Seed };
         seedOption.Validators.Add(result =>
         {
@@ -33,7 +40,7 @@ internal static class TrainTinyCommand
 
         var command = new Command("train-tiny", "Train the tiny-shapes model from scratch: VAE, CFG teacher and TeEFusion student (resumable).")
         {
-            outOption, workOption, presetOption, fromOption, seedOption,
+            outOption, workOption, presetOption, fromOption, distilFromOption, seedOption,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -43,6 +50,7 @@ internal static class TrainTinyCommand
                 "warm" => TinyShapesRecipe.WarmStart with { WarmStartFrom = parse.GetValue(fromOption) },
                 _ => TinyShapesRecipe.Full,
             } with { Seed = parse.GetValue(seedOption) };
+            recipe = recipe with { Distillation = recipe.Distillation with { Teacher = SamplerSettings.Parse(parse.GetValue(distilFromOption)!) } };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var trainer = new TinyShapesTrainer(parse.GetValue(workOption)!, recipe,
                 line => Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));

@@ -19,10 +19,15 @@ namespace TeEFusion.Tooling.TinyShapes;
 /// </summary>
 public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe recipe, Action<string> log)
 {
-    private static readonly string[] Stages = ["init", "vae", "teacher", "student"];
+    private string[] Stages => ["init", "vae", "teacher", StudentStage];
 
     private string TeacherDirectory => Path.Combine(workDirectory, StudentModelFolder.TeacherFolder);
-    private string StudentTransformer => Path.Combine(workDirectory, "student-transformer");
+
+    // A student distilled from another teacher sampler gets its own stage, run folder and result, so that students of
+    // several samplers can be distilled from the one teacher of a work folder.
+    private string StudentSuffix => recipe.Distillation.Teacher.Kind == SamplerKind.EulerCfg ? "" : "-" + recipe.Distillation.Teacher.Name;
+    private string StudentStage => "student" + StudentSuffix;
+    private string StudentTransformer => Path.Combine(workDirectory, "student-transformer" + StudentSuffix);
 
     /// <summary>Runs every unfinished stage, then assembles the model into <paramref name="outputDirectory"/> (replaced if present).</summary>
     public void Run(string outputDirectory, CancellationToken cancellation = default)
@@ -32,7 +37,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
         Stage("init", Initialize);
         Stage("vae", recipe.WarmStartFrom is null ? TrainVae : ReuseOrFineTuneVae);
         Stage("teacher", TrainTeacher);
-        Stage("student", () => DistilStudent(cancellation));
+        Stage(StudentStage, () => DistilStudent(cancellation));
         Assemble(outputDirectory);
         cancellation.ThrowIfCancellationRequested();
         void Stage(string name, Action run)
@@ -119,7 +124,7 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     {
         using var components = LoadTeacher();
         var settings = recipe.Distillation with { Seed = recipe.Seed };
-        var run = new DistillationRunFolder(Path.Combine(workDirectory, "distillation"));
+        var run = new DistillationRunFolder(Path.Combine(workDirectory, "distillation" + StudentSuffix));
         using var session = new DistillationSession(run, components, TinyShapesData.DistillationCaptions(recipe), [],
             new DistillationRunSettings(settings));
         if (session.Iteration > 0) log($"student: resuming at iteration {session.Iteration}/{settings.Iterations}");
