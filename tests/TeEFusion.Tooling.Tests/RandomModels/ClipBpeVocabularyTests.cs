@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TeEFusion.Core.Tokenizers;
+using TeEFusion.Tooling.Benchmarks;
 using TeEFusion.Tooling.RandomModels;
 using TeEFusion.Tooling.Shapes;
 
@@ -137,6 +138,16 @@ public sealed class ClipBpeVocabularyTests : IDisposable
             .Concat(Enumerable.Range(0, 3000).Select(_ => ShapePhrasings.Training.Caption(pairs[random.Next(pairs.Count)], random)));
         Assert.All(captions, caption => Assert.False(tokenizer.Encode(caption).Truncated, caption));
         Assert.All(ShapePhrasings.Training.Words(), word => Assert.Equal(3, tokenizer.Encode(word).TokenCount));
+    }
+
+    [Fact]
+    public void Every_wording_split_caption_fits_the_shape_tokenizers_so_the_split_measures_wording_not_truncation()
+    {
+        var tokenizer = ShapeTokenizer(ShapeVocabulary.MaxTokens);
+        var options = new ShapeBenchOptions { PromptsPerSplit = 400, Seeds = 1 };
+        var prompts = new[] { ShapeBenchSplit.WordingSeen, ShapeBenchSplit.WordingHeldOut }
+            .SelectMany(split => ShapeBench.Prompts(split, options));
+        Assert.All(prompts, p => Assert.False(tokenizer.Encode(p.Caption).Truncated, $"{p.Caption}: {tokenizer.Encode(p.Caption).TokenCount} tokens"));
     }
 
     [Theory]
