@@ -10,17 +10,7 @@ public sealed class ShapePairDetectorTests
         var random = new Random(11);
         var pairs = ShapePairAttributes.All.ToList();
         var scenes = Enumerable.Range(0, 3000).Select(_ => ShapePairScene.Place(pairs[random.Next(pairs.Count)], random)).ToList();
-        var wrong = new Dictionary<string, int>();
-        var allRight = 0;
-        foreach (var scene in scenes)
-        {
-            var read = ShapeDetector.DetectPair(ShapeRenderer.Render(scene));
-            var mismatches = read?.Mismatches(scene.Attributes) ?? ["no pair"];
-            foreach (var attribute in mismatches) wrong[attribute] = wrong.GetValueOrDefault(attribute) + 1;
-            if (mismatches.Count == 0) allRight++;
-        }
-        var report = string.Join(", ", wrong.Select(w => $"{w.Key}: {w.Value}"));
-        Assert.True(allRight >= 0.99 * scenes.Count, $"{allRight}/{scenes.Count} fully right; wrong: {report}");
+        DetectorScore.AssertAtLeast99Percent(scenes, scene => ShapeDetector.DetectPair(ShapeRenderer.Render(scene))?.Mismatches(scene.Attributes) ?? ["no pair"]);
     }
 
     [Fact]
