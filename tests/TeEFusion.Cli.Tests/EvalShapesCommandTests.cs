@@ -22,13 +22,14 @@ public sealed class EvalShapesCommandTests(TinyModelFolder model) : IClassFixtur
 
         Assert.Equal(0, result.Exit);
         Assert.Contains("| configuration | split |", result.Output);
-        foreach (var label in new[] { "teacher, g = 1 (euler-cfg)", "teacher euler-cfg", "teacher z-sampling", "student" })
+        foreach (var label in new[] { "teacher, g = 1 (euler-cfg)", "teacher euler-cfg", "teacher z-sampling", "teacher w2sd", "student" })
         {
             Assert.Contains($"| {label} | seen | 1 |", result.Output);
             Assert.Contains($"| {label} | held-out | 1 |", result.Output);
+            Assert.DoesNotContain($"| {label} | wording seen |", result.Output);
         }
         using var document = JsonDocument.Parse(File.ReadAllText(json));
-        Assert.Equal(["no-guidance", "euler-cfg", "z-sampling", "student"],
+        Assert.Equal(["no-guidance", "euler-cfg", "z-sampling", "w2sd", "student"],
             document.RootElement.GetProperty("configurations").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(2, document.RootElement.GetProperty("steps").GetInt32());
         var card = File.ReadAllText(readme);
@@ -87,6 +88,28 @@ public sealed class EvalShapesCommandTests(TinyModelFolder model) : IClassFixtur
     }
 
     [Fact]
+    public void The_wording_and_two_object_splits_run_when_named()
+    {
+        var result = Eval("--sampler", "student", "--splits", "wording,two-object");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("| all correct | wording seen | wording held-out | two-object seen | two-object held-out | passes/image |", result.Output);
+        foreach (var split in new[] { "wording seen", "wording held-out", "two-object seen", "two-object held-out" })
+            Assert.Contains($"| student | {split} | 1 |", result.Output);
+        Assert.DoesNotContain("| student | seen |", result.Output);
+    }
+
+    [Fact]
+    public void An_unknown_split_is_refused_with_the_known_names()
+    {
+        var result = Eval("--sampler", "student", "--splits", "canonical,odd");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("error: Unknown ShapeBench split 'odd'; expected one of canonical, wording, two-object, all.", result.Error);
+        Assert.False(result.HasStackTrace, result.Error);
+    }
+
+    [Fact]
     public void An_unknown_sampler_is_refused_with_the_known_names()
     {
         var result = Eval("--sampler", "dpm");
@@ -101,7 +124,7 @@ public sealed class EvalShapesCommandTests(TinyModelFolder model) : IClassFixtur
     {
         var options = new Dictionary<string, string>
         {
-            ["--model"] = model.Root, ["--steps"] = "2", ["--guidance"] = "3", ["--count"] = "1", ["--seeds"] = "1", ["--batch"] = "2", ["--warmup"] = "0",
+            ["--model"] = model.Root, ["--splits"] = "canonical", ["--steps"] = "2", ["--guidance"] = "3", ["--count"] = "1", ["--seeds"] = "1", ["--batch"] = "2", ["--warmup"] = "0",
         };
         var flags = new List<string>();
         for (var i = 0; i < extra.Length; i++)

@@ -55,6 +55,16 @@ public sealed class TrainTinyCommandTests : IDisposable
         Assert.Contains($"teacher: resuming at step {TinyShapesRecipe.Smoke.TeacherSteps}", second.Output);
         Assert.Contains($"student: resuming at iteration {TinyShapesRecipe.Smoke.Distillation.Iterations}", second.Output);
         Assert.True(File.Exists(Path.Combine(output, "transformer", "diffusion_pytorch_model.safetensors")));
+
+        // A student of another teacher sampler is a stage of its own beside the first, from the same teacher.
+        var reflective = Path.Combine(_directory, "model-z-sampling");
+        var third = CliInvocation.Run(TrainTinyCommand.Create(), "--preset", "smoke", "--distil-from", "z-sampling", "--out", reflective, "--work", work);
+
+        Assert.Equal(0, third.Exit);
+        Assert.Contains("teacher: done before", third.Output);
+        Assert.Contains("student-z-sampling: finished", third.Output);
+        Assert.Contains("`z-sampling`", File.ReadAllText(Path.Combine(reflective, "README.md")));
+        Assert.True(File.Exists(Path.Combine(work, "student.done")));
     }
 
     [Fact]

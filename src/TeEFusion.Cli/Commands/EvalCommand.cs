@@ -32,6 +32,11 @@ internal static class EvalCommand
             DefaultValueFactory = _ => ShapeBenchConfiguration.AllName,
         };
         sampler.AcceptOnlyFromAmong([.. ShapeBenchConfiguration.Names]);
+        var splits = new Option<string>("--splits")
+        {
+            Description = $"Comma-separated caption kinds, each run on seen and held-out combinations: {string.Join(", ", ShapeBenchSplit.GroupNames)}.",
+            DefaultValueFactory = _ => "all",
+        };
         var steps = Int("--steps", "Denoising steps of every configuration.", d.Steps);
         var guidance = new Option<double?>("--guidance")
         {
@@ -46,20 +51,20 @@ internal static class EvalCommand
         var json = new Option<FileInfo?>("--json") { Description = "Write the full result (every image's detection) as JSON here." };
         var card = new Option<bool>("--card") { Description = "Write the table into MODEL/README.md between the shapebench markers." };
 
-        var command = new Command("shapes", "ShapeBench: generate seen and held-out shape captions with the teacher (g = 1, euler-cfg, z-sampling) " +
-            "and the student, read each image back with the shape detector, report accuracy and cost per image.")
+        var command = new Command("shapes", "ShapeBench: generate canonical, reworded and two-object shape captions of seen and held-out combinations " +
+            "with the teacher (g = 1, euler-cfg, z-sampling, w2sd) and the student, read each image back with the shape detector, report accuracy and cost per image.")
         {
-            model, teacher, sampler, steps, guidance, count, seeds, batch, warmup, device, dtype, json, card,
+            model, teacher, sampler, splits, steps, guidance, count, seeds, batch, warmup, device, dtype, json, card,
         };
         command.SetAction((result, cancellation) => Task.FromResult(RunShapes(new ShapesArguments(
-            result.GetValue(model), result.GetValue(teacher), result.GetValue(sampler)!, result.GetValue(steps), result.GetValue(guidance),
+            result.GetValue(model), result.GetValue(teacher), result.GetValue(sampler)!, result.GetValue(splits)!, result.GetValue(steps), result.GetValue(guidance),
             result.GetValue(count), result.GetValue(seeds), result.GetValue(batch), result.GetValue(warmup), result.GetValue(device)!,
             result.GetValue(dtype)!, result.GetValue(json), result.GetValue(card)), Console.Out, Console.Error, cancellation)));
         return command;
     }
 
     /// <summary>The parsed options of one `eval shapes` invocation; a null model means the bundled one.</summary>
-    internal sealed record ShapesArguments(string? Model, string? Teacher, string Sampler, int Steps, double? Guidance, int Count, int Seeds,
+    internal sealed record ShapesArguments(string? Model, string? Teacher, string Sampler, string Splits, int Steps, double? Guidance, int Count, int Seeds,
         int Batch, int Warmup, string Device, string DType, FileInfo? Json, bool Card);
 
     /// <summary>Runs one invocation; errors are printed as one line without a stack trace and give a non-zero exit code.</summary>
@@ -68,7 +73,7 @@ internal static class EvalCommand
         {
             var options = new ShapeBenchOptions
             {
-                Configurations = ShapeBenchConfiguration.Parse(args.Sampler),
+                Configurations = ShapeBenchConfiguration.Parse(args.Sampler), Splits = ShapeBenchSplit.Parse(args.Splits),
                 Steps = args.Steps, Guidance = args.Guidance, PromptsPerSplit = args.Count, Seeds = args.Seeds, BatchSize = args.Batch,
                 WarmupBatches = args.Warmup, Pipeline = new PipelineOptions { Compute = ComputeOptions.Parse(args.Device, args.DType) },
             };

@@ -8,25 +8,36 @@ using static TorchSharp.torch;
 namespace TeEFusion.Tooling.Benchmarks;
 
 /// <summary>
-/// ShapeBench: generates 64×64 images for a fixed list of seen and held-out captions and seeds with the teacher (no
-/// guidance, euler-cfg, z-sampling) and the student, reads each image back with <see cref="ShapeDetector"/>, and reports
-/// per split how often each attribute matches its caption and what an image cost (model passes, wall ms).
+/// ShapeBench: generates 64×64 images for fixed lists of captions and seeds (<see cref="ShapeBenchSplit"/>: canonical,
+/// wording and two-object captions of seen and held-out combinations) with the teacher (no guidance, euler-cfg,
+/// z-sampling, w2sd) and the student, reads each image back with <see cref="ShapeDetector"/>, and reports per split how
+/// often each attribute matches its caption and what an image cost (model passes, wall ms).
 /// </summary>
 public static class ShapeBench
 {
     /// <summary>
-    /// The images of one split: <see cref="ShapeBenchOptions.PromptsPerSplit"/> combinations spread evenly over
-    /// <see cref="ShapeSplits.Combinations"/> (every k-th), each with <see cref="ShapeBenchOptions.Seeds"/> seeds.
-    /// Seeds number the images 0, 1, 2, … so that no two images of a split share their noise.
+    /// The images of one split: <see cref="ShapeBenchOptions.PromptsPerSplit"/> combinations spread evenly over the split's
+    /// combinations (every k-th), each with <see cref="ShapeBenchOptions.Seeds"/> seeds. Seeds number the images 0, 1, 2, …
+    /// so that no two images of a split share their noise. A wording split phrases the k-th combination with a generator
+    /// seeded by k, so its captions are as fixed as the canonical ones.
     /// </summary>
-    public static IReadOnlyList<ShapeBenchPrompt> Prompts(ShapeSplit split, ShapeBenchOptions options)
+    public static IReadOnlyList<ShapeBenchPrompt> Prompts(ShapeBenchSplit split, ShapeBenchOptions options)
     {
-        var combinations = ShapeSplits.Combinations(split);
-        var count = Math.Min(options.PromptsPerSplit, combinations.Count);
-        return Enumerable.Range(0, count)
-            .SelectMany(i => Enumerable.Range(0, options.Seeds).Select(s =>
-                new ShapeBenchPrompt(split, combinations[(int)((long)i * combinations.Count / count)], (long)i * options.Seeds + s)))
-            .ToArray();
+        IReadOnlyList<ShapeBenchPrompt> Spread<T>(IReadOnlyList<T> combinations, Func<T, int, long, ShapeBenchPrompt> prompt)
+        {
+            var count = Math.Min(options.PromptsPerSplit, combinations.Count);
+            return Enumerable.Range(0, count)
+                .SelectMany(i => Enumerable.Range(0, options.Seeds).Select(s =>
+                    prompt(combinations[(int)((long)i * combinations.Count / count)], i, (long)i * options.Seeds + s)))
+                .ToArray();
+        }
+        return split.Captions switch
+        {
+            ShapeBenchCaptions.Canonical => Spread(ShapeSplits.Combinations(split.Combinations), (a, _, seed) => new ShapeBenchPrompt(split, a.Caption, seed, a)),
+            ShapeBenchCaptions.Wording => Spread(ShapeSplits.Combinations(split.Combinations),
+                (a, i, seed) => new ShapeBenchPrompt(split, ShapePhrasings.Wording.Caption(a, new Random(i)), seed, a)),
+            _ => Spread(ShapeSplits.Pairs(split.Combinations), (p, _, seed) => new ShapeBenchPrompt(split, p.Caption, seed, p)),
+        };
     }
 
     /// <summary>
@@ -59,7 +70,7 @@ public static class ShapeBench
                 CheckImageSize(pipeline.SizeMultiple, pipeline.MaxImageSize, folder);
             }
             var runs = configurations.Select(c => new ShapeBenchRun(pipelines[c.UsesStudent], c, guidance, options)).ToArray();
-            var splits = new[] { ShapeSplit.Seen, ShapeSplit.HeldOut }
+            var splits = options.Splits.Distinct().OrderBy(s => ShapeBenchSplit.All.ToList().IndexOf(s))
                 .Select(split => (Split: split, Batches: Prompts(split, options).Chunk(options.BatchSize).ToArray())).ToArray();
             // The first seen batch warms every configuration up.
             foreach (var run in runs) run.WarmUp(splits[0].Batches[0], log, cancellation);
@@ -70,14 +81,14 @@ public static class ShapeBench
                     foreach (var run in runs)
                     {
                         var msPerImage = run.RunBatch(batches[b], cancellation);
-                        log($"{run.Configuration.Name} {ShapeBenchSplitResult.NameOf(split)}: batch {b + 1}/{batches.Length}, {msPerImage:F0} ms/image");
+                        log($"{run.Configuration.Name} {split.Name}: batch {b + 1}/{batches.Length}, {msPerImage:F0} ms/image");
                     }
                 }
             }
             var results = runs.Select(r => r.Result()).ToArray();
             return new ShapeBenchResult(student, teacher, ShapeGeometry.ImageSize, options.Steps, guidance, options.PromptsPerSplit,
                 options.Seeds, options.BatchSize, options.WarmupBatches, options.Pipeline.Compute.ToString(), get_num_threads(), DateTimeOffset.UtcNow,
-                results, Notes(results), runs.SelectMany(r => r.Warnings).Distinct().ToArray());
+                results, Notes(results, splits.Select(s => s.Split).ToArray()), runs.SelectMany(r => r.Warnings).Distinct().ToArray());
         }
         finally
         {
@@ -87,12 +98,15 @@ public static class ShapeBench
 
     /// <summary>Decodes a PNG to RGB and reads it with <see cref="ShapeDetector"/>.</summary>
     /// <exception cref="ArgumentException">The image is not 64×64.</exception>
-    public static ShapeDetection DetectPng(byte[] png)
+    public static ShapeDetection DetectPng(byte[] png) => ShapeDetector.Detect(DecodePng(png));
+
+    /// <summary>A PNG as interleaved RGB bytes, row by row, the detector's input.</summary>
+    public static byte[] DecodePng(byte[] png)
     {
         using var image = Image.Load<Rgb24>(png);
         var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
-        return ShapeDetector.Detect(rgb);
+        return rgb;
     }
 
     /// <summary>Refuses a model whose size rules (<see cref="SD3Pipeline.SizeMultiple"/>, <see cref="SD3Pipeline.MaxImageSize"/>) exclude 64×64.</summary>
@@ -107,7 +121,7 @@ public static class ShapeBench
     private static int IndexOf(string name) =>
         ShapeBenchConfiguration.All.Select((c, i) => (c, i)).First(p => p.c.Name == name).i;
 
-    private static IReadOnlyList<string> Notes(IReadOnlyList<ShapeBenchConfigurationResult> results)
+    private static IReadOnlyList<string> Notes(IReadOnlyList<ShapeBenchConfigurationResult> results, IReadOnlyList<ShapeBenchSplit> splits)
     {
         var notes = new List<string>
         {
@@ -116,6 +130,17 @@ public static class ShapeBench
                 "the configurations take turns batch by batch, so a slow spell of the machine slows them alike. " +
                 "denoise ms/image: the sampler's loop alone; the rest (text encoders, VAE decode, PNG) costs every configuration the same.",
         };
+        if (splits.Any(s => s.Captions == ShapeBenchCaptions.Wording))
+        {
+            notes.Add("wording splits: the same combinations as seen / held-out, phrased by templates, prepositions, size and background phrases and " +
+                "lead-ins that no training caption contains (ShapePhrasings.Wording; a test enumerates the training captions to prove it).");
+        }
+        if (splits.Any(s => s.Captions == ShapeBenchCaptions.TwoObject))
+        {
+            notes.Add("two-object splits: \"a small red circle left of a large blue square on a green background\"; color, shape and size are right " +
+                "when both objects have them, position is the relation (left of, right of, above, below); the detector pairs its two objects " +
+                "with the caption's in the way that reads best, so swapped objects count as a wrong relation only.");
+        }
         if (results.Any(r => r.Name == ShapeBenchConfiguration.NoGuidance.Name))
         {
             notes.Add("teacher g = 1 is euler-cfg at g = 1: v_u + 1·(v_c − v_u) = v_c, the conditional prediction alone, but the pipeline still " +

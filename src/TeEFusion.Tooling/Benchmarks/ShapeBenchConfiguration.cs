@@ -3,10 +3,10 @@ using TeEFusion.Core.Pipelines;
 namespace TeEFusion.Tooling.Benchmarks;
 
 /// <summary>
-/// One way of sampling that ShapeBench compares: the teacher without guidance, the teacher with euler-cfg or
-/// z-sampling at the bench's guidance, or the student (one pass per step) at that guidance.
+/// One way of sampling that ShapeBench compares: the teacher without guidance, the teacher with euler-cfg, z-sampling or
+/// w2sd (the reflective samplers) at the bench's guidance, or the student (one pass per step) at that guidance.
 /// </summary>
-/// <param name="Name">The CLI name: no-guidance, euler-cfg, z-sampling or student.</param>
+/// <param name="Name">The CLI name: no-guidance, euler-cfg, z-sampling, w2sd or student.</param>
 /// <param name="Label">How the table names it.</param>
 /// <param name="Sampler">The pipeline sampler it runs.</param>
 /// <param name="Guided">False: run at g = 1 whatever the bench's guidance.</param>
@@ -25,10 +25,12 @@ public sealed record ShapeBenchConfiguration(string Name, string Label, SamplerK
 
     public static ShapeBenchConfiguration ZSampling { get; } = new("z-sampling", "teacher z-sampling", SamplerKind.ZSampling, Guided: true);
 
+    public static ShapeBenchConfiguration W2sd { get; } = new("w2sd", "teacher w2sd", SamplerKind.W2sd, Guided: true);
+
     public static ShapeBenchConfiguration Student { get; } = new("student", "student", SamplerKind.Student, Guided: true);
 
-    /// <summary>The four configurations in table order.</summary>
-    public static IReadOnlyList<ShapeBenchConfiguration> All { get; } = [NoGuidance, EulerCfg, ZSampling, Student];
+    /// <summary>The five configurations in table order.</summary>
+    public static IReadOnlyList<ShapeBenchConfiguration> All { get; } = [NoGuidance, EulerCfg, ZSampling, W2sd, Student];
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(c => c.Name), AllName];

@@ -1,5 +1,3 @@
-using TeEFusion.Tooling.Shapes;
-
 namespace TeEFusion.Tooling.Benchmarks;
 
 /// <summary>One configuration's results, per split.</summary>
@@ -8,10 +6,10 @@ namespace TeEFusion.Tooling.Benchmarks;
 /// <param name="Model">"student" or "teacher": which folder ran.</param>
 /// <param name="Sampler">The pipeline sampler, as image metadata names it.</param>
 /// <param name="Guidance">The g it ran at.</param>
-/// <param name="Splits">Seen first, then held-out.</param>
+/// <param name="Splits">In <see cref="ShapeBenchSplit.All"/> order.</param>
 public sealed record ShapeBenchConfigurationResult(string Name, string Label, string Model, string Sampler, double Guidance,
     IReadOnlyList<ShapeBenchSplitResult> Splits)
 {
-    /// <summary>The result of one split by name ("seen" or "held-out").</summary>
-    public ShapeBenchSplitResult Split(ShapeSplit split) => Splits.Single(s => s.Split == ShapeBenchSplitResult.NameOf(split));
+    /// <summary>The result of one split.</summary>
+    public ShapeBenchSplitResult Split(ShapeBenchSplit split) => Splits.Single(s => s.Split == split.Name);
 }

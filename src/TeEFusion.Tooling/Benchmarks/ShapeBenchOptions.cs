@@ -3,7 +3,7 @@ using TeEFusion.Tooling.Shapes;
 
 namespace TeEFusion.Tooling.Benchmarks;
 
-/// <summary>What ShapeBench generates and how: prompts per split, seeds, steps, guidance, batch size, configurations.</summary>
+/// <summary>What ShapeBench generates and how: splits, prompts per split, seeds, steps, guidance, batch size, configurations.</summary>
 public sealed record ShapeBenchOptions
 {
     /// <summary>Steps when none are given: the pipelines' default.</summary>
@@ -32,6 +32,9 @@ public sealed record ShapeBenchOptions
 
     public IReadOnlyList<ShapeBenchConfiguration> Configurations { get; init; } = ShapeBenchConfiguration.All;
 
+    /// <summary>The splits to run, each <see cref="PromptsPerSplit"/> captions × <see cref="Seeds"/>.</summary>
+    public IReadOnlyList<ShapeBenchSplit> Splits { get; init; } = ShapeBenchSplit.All;
+
     /// <summary>How both folders are loaded (device, dtype, text length).</summary>
     public PipelineOptions Pipeline { get; init; } = new();
 
@@ -46,6 +49,7 @@ public sealed record ShapeBenchOptions
         if (WarmupBatches < 0) throw new ArgumentException($"WarmupBatches must not be negative, got {WarmupBatches}.", nameof(WarmupBatches));
         if (Configurations is null || Configurations.Count == 0)
             throw new ArgumentException("At least one configuration is needed.", nameof(Configurations));
+        if (Splits is null || Splits.Count == 0) throw new ArgumentException("At least one split is needed.", nameof(Splits));
         Pipeline.Validate();
     }
 

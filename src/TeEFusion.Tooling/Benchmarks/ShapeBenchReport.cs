@@ -19,14 +19,24 @@ public static class ShapeBenchReport
     public static string ToJson(ShapeBenchResult result) => JsonSerializer.Serialize(result, Json);
 
     /// <summary>
-    /// The settings line, one table row per configuration and split, the student's standing against the teachers when
-    /// they ran, and the notes.
+    /// The settings line, the all-correct rate of each configuration on each split, one detailed row per configuration and
+    /// split, the student's standing against the teachers when they ran, and the notes.
     /// </summary>
     public static string ToMarkdown(ShapeBenchResult result)
     {
         var text = new StringBuilder();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"ShapeBench: {result.ImageSize}×{result.ImageSize}, {result.Steps} steps, guidance {result.Guidance:0.###}, " +
             $"{result.PromptsPerSplit} captions × {result.Seeds} seeds per split, batch {result.BatchSize}, {result.Compute}, {result.Threads} threads."));
+        text.AppendLine();
+        var splits = result.Configurations.SelectMany(c => c.Splits.Select(s => s.Split)).Distinct().ToArray();
+        text.AppendLine("| all correct | " + string.Join(" | ", splits) + " | passes/image |");
+        text.AppendLine("|---|" + string.Concat(splits.Select(_ => "--:|")) + "--:|");
+        foreach (var configuration in result.Configurations)
+        {
+            var cells = splits.Select(name => configuration.Splits.FirstOrDefault(s => s.Split == name) is { } s ? Percent(s.AllCorrect) : "–");
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {configuration.Label} | {string.Join(" | ", cells)} | {configuration.Splits[0].PassesPerImage:0.#} |"));
+        }
         text.AppendLine();
         text.AppendLine("| configuration | split | images | " + string.Join(" | ", ShapeBenchSplitResult.Attributes) + " | all correct | passes/image | ms/image | denoise ms/image |");
         text.AppendLine("|---|---|--:|" + string.Concat(ShapeBenchSplitResult.Attributes.Select(_ => "--:|")) + "--:|--:|--:|--:|");
@@ -77,7 +87,7 @@ public static class ShapeBenchReport
     {
         var student = result.Find(ShapeBenchConfiguration.Student);
         if (student is null) yield break;
-        foreach (var teacher in new[] { ShapeBenchConfiguration.EulerCfg, ShapeBenchConfiguration.ZSampling }.Select(result.Find))
+        foreach (var teacher in new[] { ShapeBenchConfiguration.EulerCfg, ShapeBenchConfiguration.ZSampling, ShapeBenchConfiguration.W2sd }.Select(result.Find))
         {
             if (teacher is null) continue;
             var parts = student.Splits.Select(s =>

@@ -12,7 +12,7 @@ internal sealed class ShapeBenchRun(SD3Pipeline pipeline, ShapeBenchConfiguratio
 {
     private readonly double _guidance = configuration.GuidanceAt(benchGuidance);
     private readonly SamplerSettings _sampler = new(configuration.Sampler);
-    private readonly Dictionary<ShapeSplit, Tally> _tallies = [];
+    private readonly Dictionary<ShapeBenchSplit, Tally> _tallies = [];
 
     public ShapeBenchConfiguration Configuration => configuration;
 
@@ -45,16 +45,16 @@ internal sealed class ShapeBenchRun(SD3Pipeline pipeline, ShapeBenchConfiguratio
         for (var i = 0; i < requests.Length; i++)
         {
             tally.Passes += result.Images[i].ModelPasses;
-            tally.Images.Add(Read(prompts[i], result.Images[i].Png));
+            tally.Images.Add(prompts[i].Read(ShapeBench.DecodePng(result.Images[i].Png)));
         }
         return wallMs / requests.Length;
     }
 
-    /// <summary>The scores of every split this run was handed batches of, seen first.</summary>
+    /// <summary>The scores of every split this run was handed batches of, in table order.</summary>
     public ShapeBenchConfigurationResult Result()
     {
-        var splits = _tallies.OrderBy(t => t.Key)
-            .Select(t => ShapeBenchSplitResult.Score(t.Key, t.Value.Images, t.Value.Passes, t.Value.WallMs, t.Value.DenoiseMs))
+        var splits = _tallies.OrderBy(t => ShapeBenchSplit.All.ToList().IndexOf(t.Key))
+            .Select(t => ShapeBenchSplitResult.Score(t.Key.Name, t.Value.Images, t.Value.Passes, t.Value.WallMs, t.Value.DenoiseMs))
             .ToArray();
         return new ShapeBenchConfigurationResult(configuration.Name, configuration.Label, configuration.UsesStudent ? "student" : "teacher",
             _sampler.Name, _guidance, splits);
@@ -65,13 +65,6 @@ internal sealed class ShapeBenchRun(SD3Pipeline pipeline, ShapeBenchConfiguratio
         Seed = prompt.Seed, Steps = options.Steps, Guidance = _guidance, Sampler = _sampler,
         Width = ShapeGeometry.ImageSize, Height = ShapeGeometry.ImageSize,
     };
-
-    private static ShapeBenchImage Read(ShapeBenchPrompt prompt, byte[] png)
-    {
-        var detected = ShapeBench.DetectPng(png).Attributes;
-        var wrong = detected is null ? ShapeBenchSplitResult.Attributes : detected.Mismatches(prompt.Attributes);
-        return new ShapeBenchImage(prompt.Caption, prompt.Seed, detected?.Caption, wrong);
-    }
 
     private sealed class Tally
     {

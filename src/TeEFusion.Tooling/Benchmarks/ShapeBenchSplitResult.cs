@@ -1,9 +1,7 @@
-using TeEFusion.Tooling.Shapes;
-
 namespace TeEFusion.Tooling.Benchmarks;
 
 /// <summary>How one configuration did on one split: accuracy per attribute, all-correct rate and cost.</summary>
-/// <param name="Split">"seen" or "held-out".</param>
+/// <param name="Split">The split's name (<see cref="ShapeBenchSplit.Name"/>): "seen", "held-out", "wording seen", ….</param>
 /// <param name="Accuracy">Fraction of images whose attribute was read as the prompt says, per attribute in <see cref="Attributes"/> order.</param>
 /// <param name="AllCorrect">Fraction of images with every attribute right.</param>
 /// <param name="NoObject">Images where the detector found no object.</param>
@@ -14,21 +12,18 @@ namespace TeEFusion.Tooling.Benchmarks;
 public sealed record ShapeBenchSplitResult(string Split, IReadOnlyDictionary<string, double> Accuracy, double AllCorrect, int NoObject,
     double PassesPerImage, double MsPerImage, double DenoiseMsPerImage, IReadOnlyList<ShapeBenchImage> Images)
 {
-    /// <summary>The attributes scored, as <see cref="ShapeAttributes.Mismatches"/> names them.</summary>
+    /// <summary>The attributes scored, as <see cref="ShapeAttributes.Mismatches"/> names them (for two objects, position is the relation).</summary>
     public static IReadOnlyList<string> Attributes { get; } = ["background", "color", "shape", "position", "size"];
-
-    /// <summary>The name a split has in results: "seen" or "held-out".</summary>
-    public static string NameOf(ShapeSplit split) => split == ShapeSplit.Seen ? "seen" : "held-out";
 
     /// <summary>
     /// Scores <paramref name="images"/> made with <paramref name="passes"/> model passes in all in <paramref name="wallMs"/>,
     /// <paramref name="denoiseMs"/> of it denoising.
     /// </summary>
-    public static ShapeBenchSplitResult Score(ShapeSplit split, IReadOnlyList<ShapeBenchImage> images, long passes, double wallMs, double denoiseMs)
+    public static ShapeBenchSplitResult Score(string split, IReadOnlyList<ShapeBenchImage> images, long passes, double wallMs, double denoiseMs)
     {
         if (images.Count == 0) throw new ArgumentException("A split needs at least one image.", nameof(images));
         var accuracy = Attributes.ToDictionary(a => a, a => images.Count(i => !i.Wrong.Contains(a)) / (double)images.Count);
-        return new ShapeBenchSplitResult(NameOf(split), accuracy, images.Count(i => i.Wrong.Count == 0) / (double)images.Count,
+        return new ShapeBenchSplitResult(split, accuracy, images.Count(i => i.Wrong.Count == 0) / (double)images.Count,
             images.Count(i => i.Detected is null), passes / (double)images.Count, wallMs / images.Count, denoiseMs / images.Count, images);
     }
 }

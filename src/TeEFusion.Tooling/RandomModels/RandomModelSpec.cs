@@ -22,7 +22,7 @@ namespace TeEFusion.Tooling.RandomModels;
 /// (factor 8); default image 256×256.</item>
 /// <item><b>tiny-shapes</b>: the bundled model's architecture: transformer 6 layers, 4 heads × 32 (inner 128), patch 2,
 /// joint 64, pooled 64, pos max 8 (64×64 images only); CLIPs hidden 32 + 32, 2 layers, 2 heads, FFN 64, projections
-/// 32 + 32, 16 positions, a vocabulary of the shape captions' words (<see cref="Shapes.ShapeVocabulary"/>); no T5 (its
+/// 32 + 32, 32 positions, a vocabulary of the shape captions' words (<see cref="Shapes.ShapeVocabulary"/>); no T5 (its
 /// config only satisfies the wiring check); VAE [16, 32, 64], 1 layer per block, 8 groups, latent 4 (factor 4).</item>
 /// <item><b>sd3-medium</b>: SD3-medium's shapes: transformer 24 layers, 24 × 64, joint 4096, pooled 2048, pos max 192;
 /// CLIP-L (768, 12 layers, quick_gelu) and OpenCLIP bigG (1280, 32 layers, gelu); T5-XXL (4096, 24 layers, 64 × 64,

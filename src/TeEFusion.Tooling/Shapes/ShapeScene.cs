@@ -5,9 +5,13 @@ namespace TeEFusion.Tooling.Shapes;
 /// <param name="CenterX">Object centre, pixels from the left.</param>
 /// <param name="CenterY">Object centre, pixels from the top.</param>
 /// <param name="Radius">Half-extent in pixels.</param>
-public sealed record ShapeScene(ShapeAttributes Attributes, double CenterX, double CenterY, double Radius)
+public sealed record ShapeScene(ShapeAttributes Attributes, double CenterX, double CenterY, double Radius) : IShapeScene
 {
     public string Caption => Attributes.Caption;
+
+    public int Background => Attributes.Background;
+
+    public IReadOnlyList<PlacedShape> Shapes => [new PlacedShape(Attributes.Object, Attributes.Shape, CenterX, CenterY, Radius)];
 
     /// <summary>The scene with its cell's centre and nominal size: no jitter.</summary>
     public static ShapeScene Centered(ShapeAttributes attributes) => new(attributes,

@@ -27,12 +27,30 @@ public static class ShapeSplits
         return Mix(key) % 100 < HeldOutPercent ? ShapeSplit.HeldOut : ShapeSplit.Seen;
     }
 
+    /// <summary>
+    /// The split of a two-object combination, by the same rule over all its attributes; the held-out pairs are new
+    /// combinations of seen objects and relations.
+    /// </summary>
+    public static ShapeSplit Of(ShapePairAttributes pair)
+    {
+        static ulong Object(ShapeObject o) => (ulong)((o.Color * 3 + (int)o.Shape) * 2 + (int)o.Size);
+        var key = (((ulong)pair.Background * 48 + Object(pair.First)) * 48 + Object(pair.Second)) * 4 + (ulong)pair.Relation;
+        // The salt keeps a pair's bucket independent of the single-object combination with the same key.
+        return Mix(key ^ 0x5A17_0000_0000UL) % 100 < HeldOutPercent ? ShapeSplit.HeldOut : ShapeSplit.Seen;
+    }
+
+    /// <summary>The two-object combinations of <paramref name="split"/>, in <see cref="ShapePairAttributes.All"/> order.</summary>
+    public static IReadOnlyList<ShapePairAttributes> Pairs(ShapeSplit split) => split == ShapeSplit.Seen ? SeenPairs.Value : HeldOutPairs.Value;
+
     /// <summary>The combinations of <paramref name="split"/>, in <see cref="ShapeAttributes.All"/> order.</summary>
     public static IReadOnlyList<ShapeAttributes> Combinations(ShapeSplit split) =>
         split == ShapeSplit.Seen ? Seen : HeldOut;
 
     private static readonly ShapeAttributes[] Seen = ShapeAttributes.All.Where(a => Of(a) == ShapeSplit.Seen).ToArray();
     private static readonly ShapeAttributes[] HeldOut = ShapeAttributes.All.Where(a => Of(a) == ShapeSplit.HeldOut).ToArray();
+
+    private static readonly Lazy<ShapePairAttributes[]> SeenPairs = new(() => ShapePairAttributes.All.Where(p => Of(p) == ShapeSplit.Seen).ToArray());
+    private static readonly Lazy<ShapePairAttributes[]> HeldOutPairs = new(() => ShapePairAttributes.All.Where(p => Of(p) == ShapeSplit.HeldOut).ToArray());
 
     // SplitMix64's finaliser: a fixed, well-spread hash that does not depend on the runtime's string or int hashing.
     private static ulong Mix(ulong x)

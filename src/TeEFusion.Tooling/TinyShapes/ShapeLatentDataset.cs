@@ -1,13 +1,12 @@
 using TeEFusion.Core.Distillation;
 using TeEFusion.Core.Pipelines;
-using TeEFusion.Tooling.Shapes;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Tooling.TinyShapes;
 
 /// <summary>
-/// The teacher's training set, encoded once: a few jittered scenes of every seen attribute combination as scaled VAE
-/// latents (posterior means), and every seen caption and the empty prompt through the frozen text encoders.
+/// The teacher's training set, encoded once: each example's scene as a scaled VAE latent (posterior mean), and each
+/// distinct caption and the empty prompt through the frozen text encoders.
 /// </summary>
 internal sealed class ShapeLatentDataset : IDisposable
 {
@@ -26,39 +25,41 @@ internal sealed class ShapeLatentDataset : IDisposable
     /// <summary>(N) int64: each latent's row in <see cref="Text"/>.</summary>
     public Tensor CaptionRows { get; }
 
-    /// <summary>The combinations' captions in order, and the empty prompt.</summary>
+    /// <summary>The distinct captions in first-use order, and the empty prompt.</summary>
     public DistillationPrompts Text { get; }
 
     public long Count => Latents.shape[0];
 
-    /// <summary>Encodes <paramref name="scenesPerCombination"/> scenes of each combination with the components' VAE and encoders.</summary>
-    public static ShapeLatentDataset Build(SD3Components components, IReadOnlyList<ShapeAttributes> combinations, long seed,
-        int scenesPerCombination)
+    /// <summary>Encodes the examples' scenes and captions with the components' VAE and text encoders.</summary>
+    public static ShapeLatentDataset Build(SD3Components components, IReadOnlyList<ShapeTrainingExample> examples)
     {
-        var random = new Random(unchecked((int)TrainingSeeds.ForStep(seed, TrainingSeeds.DatasetScenes, 0)));
-        var scenes = new List<ShapeScene>(combinations.Count * scenesPerCombination);
-        var rows = new List<long>(scenes.Capacity);
-        for (var c = 0; c < combinations.Count; c++)
+        var captions = new List<string>();
+        var rowOf = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = new long[examples.Count];
+        for (var i = 0; i < examples.Count; i++)
         {
-            for (var k = 0; k < scenesPerCombination; k++)
+            var caption = examples[i].Caption;
+            if (!rowOf.TryGetValue(caption, out var row))
             {
-                scenes.Add(ShapeScene.Jittered(combinations[c], random));
-                rows.Add(c);
+                row = rowOf[caption] = captions.Count;
+                captions.Add(caption);
             }
+            rows[i] = row;
         }
 
         using var noGrad = no_grad();
         var chunks = new List<Tensor>();
+        var scenes = examples.Select(e => e.Scene).ToList();
         for (var start = 0; start < scenes.Count; start += EncodeChunk)
         {
             using var scope = NewDisposeScope();
-            var images = ShapeRenderer.ToTensor(scenes.GetRange(start, Math.Min(EncodeChunk, scenes.Count - start))); // (b, 3, 64, 64)
-            chunks.Add(components.Vae.Encode(images).MoveToOuterDisposeScope());                                     // (b, L, 16, 16)
+            var images = Shapes.ShapeRenderer.ToTensor(scenes.GetRange(start, Math.Min(EncodeChunk, scenes.Count - start))); // (b, 3, 64, 64)
+            chunks.Add(components.Vae.Encode(images).MoveToOuterDisposeScope());                                            // (b, L, 16, 16)
         }
-        var latents = cat(chunks, 0).DetachFromDisposeScope();                                                       // (N, L, 16, 16)
+        var latents = cat(chunks, 0).DetachFromDisposeScope();                                                              // (N, L, 16, 16)
         foreach (var chunk in chunks) chunk.Dispose();
-        var text = DistillationPrompts.Encode(components, combinations.Select(c => c.Caption).ToList());
-        return new ShapeLatentDataset(latents, tensor(rows.ToArray()).DetachFromDisposeScope(), text);
+        var text = DistillationPrompts.Encode(components, captions);
+        return new ShapeLatentDataset(latents, tensor(rows).DetachFromDisposeScope(), text);
     }
 
     public void Dispose()

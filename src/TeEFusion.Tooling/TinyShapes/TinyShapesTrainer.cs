@@ -19,20 +19,25 @@ namespace TeEFusion.Tooling.TinyShapes;
 /// </summary>
 public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe recipe, Action<string> log)
 {
-    private static readonly string[] Stages = ["init", "vae", "teacher", "student"];
+    private string[] Stages => ["init", "vae", "teacher", StudentStage];
 
     private string TeacherDirectory => Path.Combine(workDirectory, StudentModelFolder.TeacherFolder);
-    private string StudentTransformer => Path.Combine(workDirectory, "student-transformer");
+
+    // A student distilled from another teacher sampler gets its own stage, run folder and result, so that students of
+    // several samplers can be distilled from the one teacher of a work folder.
+    private string StudentSuffix => recipe.Distillation.Teacher.Kind == SamplerKind.EulerCfg ? "" : "-" + recipe.Distillation.Teacher.Name;
+    private string StudentStage => "student" + StudentSuffix;
+    private string StudentTransformer => Path.Combine(workDirectory, "student-transformer" + StudentSuffix);
 
     /// <summary>Runs every unfinished stage, then assembles the model into <paramref name="outputDirectory"/> (replaced if present).</summary>
     public void Run(string outputDirectory, CancellationToken cancellation = default)
     {
         recipe.Validate();
         Directory.CreateDirectory(workDirectory);
-        Stage("init", () => RandomModelWriter.Write(TeacherDirectory, RandomModelPreset.TinyShapes, recipe.Seed, includeT5: false, overwrite: true));
-        Stage("vae", TrainVae);
+        Stage("init", Initialize);
+        Stage("vae", recipe.WarmStartFrom is null ? TrainVae : ReuseOrFineTuneVae);
         Stage("teacher", TrainTeacher);
-        Stage("student", () => DistilStudent(cancellation));
+        Stage(StudentStage, () => DistilStudent(cancellation));
         Assemble(outputDirectory);
         cancellation.ThrowIfCancellationRequested();
         void Stage(string name, Action run)
@@ -61,6 +66,30 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     private SD3Components LoadTeacher() => SD3Components.Load(TeacherDirectory, ComputeOptions.Cpu32, txtAlignGuidance: false,
         ShapeVocabulary.MaxTokens);
 
+    private void Initialize()
+    {
+        if (recipe.WarmStartFrom is { } trained)
+            WarmStart.Initialize(Path.Combine(trained, StudentModelFolder.TeacherFolder), TeacherDirectory, recipe.Seed, log);
+        else RandomModelWriter.Write(TeacherDirectory, RandomModelPreset.TinyShapes, recipe.Seed, includeT5: false, overwrite: true);
+    }
+
+    // A warm start's VAE was trained on single objects; two-object scenes are the same local blobs twice, so it usually
+    // reads them back well. Fine-tuning keeps its latent statistics: the teacher was trained on those.
+    private void ReuseOrFineTuneVae()
+    {
+        using var components = LoadTeacher();
+        var (single, pairs) = (VaeTraining.RoundTripAccuracy(components.Vae, recipe.Seed), VaeTraining.PairRoundTripAccuracy(components.Vae, recipe.Seed));
+        log($"vae: the trained VAE's round trip reads {single:P0} of single-object and {pairs:P0} of two-object scenes right");
+        if (pairs >= recipe.VaeReuseAccuracy)
+        {
+            log($"vae: reused (two-object round trip at least {recipe.VaeReuseAccuracy:P0})");
+            return;
+        }
+        VaeTraining.Run(components.Vae, recipe, Path.Combine(workDirectory, "vae-checkpoint"), log);
+        StateDictLoader.Save(components.Vae, Path.Combine(TeacherDirectory, "vae", "diffusion_pytorch_model.safetensors"));
+        log($"vae: fine-tuned; two-object round trip now {VaeTraining.PairRoundTripAccuracy(components.Vae, recipe.Seed):P0}");
+    }
+
     private void TrainVae()
     {
         using var components = LoadTeacher();
@@ -79,10 +108,11 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     private void TrainTeacher()
     {
         using var components = LoadTeacher();
-        var combinations = recipe.TrainingCombinations();
-        using (var data = ShapeLatentDataset.Build(components, combinations, recipe.Seed, recipe.ScenesPerCombination))
+        var examples = TinyShapesData.TeacherExamples(recipe);
+        using (var data = ShapeLatentDataset.Build(components, examples))
         {
-            log($"teacher: {data.Count} latents of {combinations.Count} seen combinations");
+            log($"teacher: {data.Count} latents ({recipe.TrainingCombinations().Count} seen combinations × {recipe.ScenesPerCombination}, " +
+                $"{recipe.PairScenes} two-object scenes), {data.Text.Count} distinct captions");
             TeacherTraining.Run(components.Transformer, data, recipe, Path.Combine(workDirectory, "teacher-checkpoint"), log);
         }
         var folder = Path.Combine(TeacherDirectory, DistillationCheckpoint.TransformerFolder);
@@ -94,8 +124,8 @@ public sealed class TinyShapesTrainer(string workDirectory, TinyShapesRecipe rec
     {
         using var components = LoadTeacher();
         var settings = recipe.Distillation with { Seed = recipe.Seed };
-        var run = new DistillationRunFolder(Path.Combine(workDirectory, "distillation"));
-        using var session = new DistillationSession(run, components, recipe.TrainingCombinations().Select(c => c.Caption).ToList(), [],
+        var run = new DistillationRunFolder(Path.Combine(workDirectory, "distillation" + StudentSuffix));
+        using var session = new DistillationSession(run, components, TinyShapesData.DistillationCaptions(recipe), [],
             new DistillationRunSettings(settings));
         if (session.Iteration > 0) log($"student: resuming at iteration {session.Iteration}/{settings.Iterations}");
         var every = Math.Max(1, settings.CheckpointInterval);

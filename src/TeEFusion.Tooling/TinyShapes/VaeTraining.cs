@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace TeEFusion.Tooling.TinyShapes;
 
 /// <summary>
-/// Trains an <see cref="AutoencoderKL"/> on rendered scenes of the seen split: reconstruction MSE of a posterior
-/// sample plus a small KL term, AdamW. Each step's scenes and noise derive from (seed, step), so a resumed stage
+/// Trains an <see cref="AutoencoderKL"/> on rendered scenes of the seen split (a third of each batch two-object scenes
+/// when the recipe trains on them): reconstruction MSE of a posterior sample plus a small KL term, AdamW. Each step's scenes and noise derive from (seed, step), so a resumed stage
 /// continues exactly as an uninterrupted one would.
 /// </summary>
 internal static class VaeTraining
@@ -27,8 +27,7 @@ internal static class VaeTraining
         {
             using var scope = NewDisposeScope();
             var generator = new Generator((ulong)TrainingSeeds.ForStep(recipe.Seed, TrainingSeeds.VaeStream, step));
-            var images = ShapeRenderer.ToTensor(new ShapeSceneGenerator(TrainingSeeds.ForStep(recipe.Seed, TrainingSeeds.VaeScenes, step))
-                .Take(recipe.VaeBatch));                                                                     // (B, 3, 64, 64)
+            var images = ShapeRenderer.ToTensor(Batch(recipe, step));                                      // (B, 3, 64, 64)
             using var posterior = vae.EncodeRaw(images);
             var reconstruction = vae.DecodeRaw(posterior.Sample(generator));                                 // (B, 3, 64, 64)
             var kl = posterior.Mean.square().add(posterior.Std.square()).sub(1).sub(posterior.LogVar).mul(0.5).sum([1, 2, 3]).mean();
@@ -50,6 +49,21 @@ internal static class VaeTraining
         vae.eval();
     }
 
+    private static IReadOnlyList<IShapeScene> Batch(TinyShapesRecipe recipe, int step)
+    {
+        var pairs = recipe.PairScenes > 0 ? recipe.VaeBatch / 3 : 0;
+        var singles = new ShapeSceneGenerator(TrainingSeeds.ForStep(recipe.Seed, TrainingSeeds.VaeScenes, step)).Take(recipe.VaeBatch - pairs);
+        return [.. singles, .. PairScenes(TrainingSeeds.ForStep(recipe.Seed, TrainingSeeds.VaePairScenes, step), pairs)];
+    }
+
+    /// <summary><paramref name="count"/> placed two-object scenes of the seen pairs, drawn from <paramref name="seed"/>.</summary>
+    public static IReadOnlyList<ShapePairScene> PairScenes(long seed, int count)
+    {
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var pairs = ShapeSplits.Pairs(ShapeSplit.Seen);
+        return Enumerable.Range(0, count).Select(_ => ShapePairScene.Place(pairs[random.Next(pairs.Count)], random)).ToArray();
+    }
+
     // The objects cover a few percent of the canvas; a plain MSE is then won by the background and the objects come back as
     // blurred blobs of the wrong colour. Pixels that differ from the background (its colour is the top-left pixel, which
     // no object reaches) and the pixels within objectMargin of them weigh objectWeight times more: weighting the object
@@ -67,16 +81,29 @@ internal static class VaeTraining
     /// <summary>Share of 64 fixed seen scenes whose encode→decode round trip <see cref="ShapeDetector"/> reads fully right.</summary>
     public static double RoundTripAccuracy(AutoencoderKL vae, long seed)
     {
+        var scenes = new ShapeSceneGenerator(TrainingSeeds.ForStep(seed, TrainingSeeds.LatentStatistics, 1)).Take(64);
+        return RoundTripAccuracy(vae, scenes, (rgb, scene) => ShapeDetector.Detect(rgb).Attributes == scene.Attributes);
+    }
+
+    /// <summary>Share of 64 fixed seen two-object scenes whose round trip <see cref="ShapeDetector.DetectPair"/> reads fully right.</summary>
+    public static double PairRoundTripAccuracy(AutoencoderKL vae, long seed) =>
+        RoundTripAccuracy(vae, PairScenes(TrainingSeeds.ForStep(seed, TrainingSeeds.LatentStatistics, 2), 64),
+            (rgb, scene) => ShapeDetector.DetectPair(rgb) is { } read && read.Mismatches(scene.Attributes).Count == 0);
+
+    private static double RoundTripAccuracy<TScene>(AutoencoderKL vae, IReadOnlyList<TScene> scenes, ReadsRight<TScene> readsRight)
+        where TScene : IShapeScene
+    {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var scenes = new ShapeSceneGenerator(TrainingSeeds.ForStep(seed, TrainingSeeds.LatentStatistics, 1)).Take(64);
         using var posterior = vae.EncodeRaw(ShapeRenderer.ToTensor(scenes));
-        var images = vae.DecodeRaw(posterior.Mean);                                                      // (64, 3, 64, 64)
+        var images = vae.DecodeRaw(posterior.Mean);                                                      // (n, 3, 64, 64)
         var rgb = images.clamp(-1, 1).add(1).mul(127.5).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().data<byte>().ToArray();
         const int size = ShapeGeometry.ImageSize * ShapeGeometry.ImageSize * 3;
-        var right = scenes.Where((scene, i) => ShapeDetector.Detect(rgb.AsSpan(i * size, size)).Attributes == scene.Attributes).Count();
+        var right = scenes.Where((scene, i) => readsRight(rgb.AsSpan(i * size, size), scene)).Count();
         return right / (double)scenes.Count;
     }
+
+    private delegate bool ReadsRight<in TScene>(ReadOnlySpan<byte> rgb, TScene scene);
 
     /// <summary>
     /// The latent statistics diffusers' configs carry: shift_factor = mean and scaling_factor = 1/std of the posterior

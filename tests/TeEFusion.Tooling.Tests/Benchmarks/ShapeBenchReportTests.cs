@@ -16,8 +16,10 @@ public sealed class ShapeBenchReportTests : IDisposable
         var markdown = ShapeBenchReport.ToMarkdown(Result());
 
         var rows = markdown.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToList();
-        Assert.Equal("| configuration | split | images | background | color | shape | position | size | all correct | passes/image | ms/image | denoise ms/image |", rows[0]);
-        Assert.Equal(5, rows.Count);
+        Assert.Equal("| all correct | seen | held-out | passes/image |", rows[0]);
+        Assert.Equal(["| teacher euler-cfg | 75.0% | 75.0% | 56 |", "| student | 50.0% | 50.0% | 28 |"], rows[1..3]);
+        Assert.Equal("| configuration | split | images | background | color | shape | position | size | all correct | passes/image | ms/image | denoise ms/image |", rows[3]);
+        Assert.Equal(8, rows.Count);
         Assert.Contains("| teacher euler-cfg | seen | 4 | 100.0% | 75.0% | 100.0% | 100.0% | 100.0% | 75.0% | 56 | 200 | 160 |", rows);
         Assert.Contains("| student | held-out | 4 | 100.0% | 100.0% | 50.0% | 100.0% | 100.0% | 50.0% | 28 | 100.5 | 60.5 |", rows);
         Assert.Contains("28 steps, guidance 5", markdown);
@@ -85,17 +87,17 @@ public sealed class ShapeBenchReportTests : IDisposable
     // configuration spends 40 ms per image outside denoising.
     private static ShapeBenchResult Result()
     {
-        static ShapeBenchSplitResult Split(ShapeSplit split, string wrong, int wrongCount, int passes, double ms)
+        static ShapeBenchSplitResult Split(ShapeBenchSplit split, string wrong, int wrongCount, int passes, double ms)
         {
             var images = Enumerable.Range(0, 4)
                 .Select(i => new ShapeBenchImage($"prompt {i}", i, $"detected {i}", i < wrongCount ? [wrong] : []))
                 .ToList();
-            return ShapeBenchSplitResult.Score(split, images, passes * 4L, ms * 4, (ms - 40) * 4);
+            return ShapeBenchSplitResult.Score(split.Name, images, passes * 4L, ms * 4, (ms - 40) * 4);
         }
         var teacher = new ShapeBenchConfigurationResult("euler-cfg", "teacher euler-cfg", "teacher", "euler-cfg", 5.0,
-            [Split(ShapeSplit.Seen, "color", 1, 56, 200), Split(ShapeSplit.HeldOut, "color", 1, 56, 201)]);
+            [Split(ShapeBenchSplit.Seen, "color", 1, 56, 200), Split(ShapeBenchSplit.HeldOut, "color", 1, 56, 201)]);
         var student = new ShapeBenchConfigurationResult("student", "student", "student", "student", 5.0,
-            [Split(ShapeSplit.Seen, "shape", 2, 28, 100), Split(ShapeSplit.HeldOut, "shape", 2, 28, 100.5)]);
+            [Split(ShapeBenchSplit.Seen, "shape", 2, 28, 100), Split(ShapeBenchSplit.HeldOut, "shape", 2, 28, 100.5)]);
         return new ShapeBenchResult("/m", "/m/teacher", 64, 28, 5.0, 2, 2, 8, 1, "cpu/float32", 2, DateTimeOffset.UnixEpoch,
             [teacher, student], ["a note"], []);
     }

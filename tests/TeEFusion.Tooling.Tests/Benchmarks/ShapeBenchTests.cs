@@ -21,24 +21,69 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     private static readonly ShapeBenchOptions Small = new()
     {
         PromptsPerSplit = 2, Seeds = 2, BatchSize = 3, Steps = Steps, Guidance = 4.0, WarmupBatches = 1,
+        Splits = [ShapeBenchSplit.Seen, ShapeBenchSplit.HeldOut],
     };
 
     [Fact]
     public void Prompts_are_fixed_spread_over_the_split_and_numbered_by_seed()
     {
         var options = new ShapeBenchOptions { PromptsPerSplit = 16, Seeds = 3 };
-        foreach (var split in new[] { ShapeSplit.Seen, ShapeSplit.HeldOut })
+        foreach (var split in new[] { ShapeBenchSplit.Seen, ShapeBenchSplit.HeldOut, ShapeBenchSplit.WordingSeen, ShapeBenchSplit.WordingHeldOut })
         {
             var prompts = ShapeBench.Prompts(split, options);
 
             Assert.Equal(prompts, ShapeBench.Prompts(split, options));
             Assert.Equal(16 * 3, prompts.Count);
-            Assert.All(prompts, p => Assert.Equal(split, ShapeSplits.Of(p.Attributes)));
-            Assert.Equal(16, prompts.Select(p => p.Attributes).Distinct().Count());
+            Assert.All(prompts, p => Assert.Equal(split.Combinations, ShapeSplits.Of(p.Single!)));
+            Assert.Equal(16, prompts.Select(p => p.Single).Distinct().Count());
             Assert.Equal(Enumerable.Range(0, 48).Select(i => (long)i), prompts.Select(p => p.Seed));
             // Spread, not the first 16 in enumeration order (which would all share one background).
-            Assert.True(prompts.Select(p => p.Attributes.Background).Distinct().Count() >= 4);
+            Assert.True(prompts.Select(p => p.Single!.Background).Distinct().Count() >= 4);
         }
+    }
+
+    [Fact]
+    public void The_wording_split_asks_for_the_canonical_combinations_in_wording_only_phrasings()
+    {
+        var options = new ShapeBenchOptions { PromptsPerSplit = 32, Seeds = 1 };
+        var markers = ShapePhrasings.Wording.MarkerWords.ToHashSet();
+        foreach (var (canonical, wording) in new[] { (ShapeBenchSplit.Seen, ShapeBenchSplit.WordingSeen), (ShapeBenchSplit.HeldOut, ShapeBenchSplit.WordingHeldOut) })
+        {
+            var (plain, reworded) = (ShapeBench.Prompts(canonical, options), ShapeBench.Prompts(wording, options));
+
+            Assert.Equal(plain.Select(p => p.Single), reworded.Select(p => p.Single));
+            Assert.All(reworded, p => Assert.Contains(ShapeCaptionText.Words(p.Caption), markers.Contains));
+            Assert.True(reworded.Select(p => p.Caption).Distinct().Count() >= 24);
+        }
+    }
+
+    [Fact]
+    public void The_two_object_splits_ask_for_pairs_of_their_split_by_their_canonical_caption()
+    {
+        var options = new ShapeBenchOptions { PromptsPerSplit = 16, Seeds = 2 };
+        foreach (var split in new[] { ShapeBenchSplit.TwoObjectSeen, ShapeBenchSplit.TwoObjectHeldOut })
+        {
+            var prompts = ShapeBench.Prompts(split, options);
+
+            Assert.Equal(32, prompts.Count);
+            Assert.All(prompts, p => Assert.Equal((split.Combinations, p.Pair!.Caption), (ShapeSplits.Of(p.Pair), p.Caption)));
+            Assert.Equal(4, prompts.Select(p => p.Pair!.Relation).Distinct().Count());
+        }
+    }
+
+    [Theory]
+    [InlineData("all", 6)]
+    [InlineData("canonical", 2)]
+    [InlineData("Wording, two-object", 4)]
+    public void Split_names_select_seen_and_held_out_of_each_kind(string names, int count) =>
+        Assert.Equal(count, ShapeBenchSplit.Parse(names).Count);
+
+    [Fact]
+    public void An_unknown_split_name_lists_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ShapeBenchSplit.Parse("canonical,odd"));
+        Assert.Contains("'odd'", error.Message);
+        Assert.Contains("canonical, wording, two-object, all", error.Message);
     }
 
     [Fact]
@@ -46,9 +91,9 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     {
         var heldOut = ShapeSplits.Combinations(ShapeSplit.HeldOut);
 
-        var prompts = ShapeBench.Prompts(ShapeSplit.HeldOut, new ShapeBenchOptions { PromptsPerSplit = 100_000, Seeds = 1 });
+        var prompts = ShapeBench.Prompts(ShapeBenchSplit.HeldOut, new ShapeBenchOptions { PromptsPerSplit = 100_000, Seeds = 1 });
 
-        Assert.Equal(heldOut, prompts.Select(p => p.Attributes));
+        Assert.Equal(heldOut, prompts.Select(p => p.Single));
     }
 
     [Fact]
@@ -56,15 +101,20 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     {
         var result = ShapeBench.Run(model.Root, model.Root, Small);
 
-        Assert.Equal(["no-guidance", "euler-cfg", "z-sampling", "student"], result.Configurations.Select(c => c.Name));
+        Assert.Equal(["no-guidance", "euler-cfg", "z-sampling", "w2sd", "student"], result.Configurations.Select(c => c.Name));
         Assert.Equal((64, Steps, 4.0, 2, 2, 3), (result.ImageSize, result.Steps, result.Guidance, result.PromptsPerSplit, result.Seeds, result.BatchSize));
         // The samplers' documented costs: CFG evaluates both branches (2 per step, also at g = 1); a Z-Sampling step
-        // adds a zag and a zig (4 more) on every step but the last; the student makes one pass per step.
+        // adds a zag and a zig (4 more) on every step but the last, a W2SD step a strong denoise and a weak inversion (4
+        // more); the student makes one pass per step.
         var expectedPasses = new Dictionary<string, double>
         {
-            ["no-guidance"] = 2 * Steps, ["euler-cfg"] = 2 * Steps, ["z-sampling"] = 2 * Steps + 4 * (Steps - 1), ["student"] = Steps,
+            ["no-guidance"] = 2 * Steps, ["euler-cfg"] = 2 * Steps, ["z-sampling"] = 2 * Steps + 4 * (Steps - 1), ["w2sd"] = 2 * Steps + 4 * (Steps - 1),
+            ["student"] = Steps,
         };
-        var expectedGuidance = new Dictionary<string, double> { ["no-guidance"] = 1.0, ["euler-cfg"] = 4.0, ["z-sampling"] = 4.0, ["student"] = 4.0 };
+        var expectedGuidance = new Dictionary<string, double>
+        {
+            ["no-guidance"] = 1.0, ["euler-cfg"] = 4.0, ["z-sampling"] = 4.0, ["w2sd"] = 4.0, ["student"] = 4.0,
+        };
         foreach (var configuration in result.Configurations)
         {
             Assert.Equal(expectedGuidance[configuration.Name], configuration.Guidance);
@@ -72,7 +122,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
             Assert.Equal(["seen", "held-out"], configuration.Splits.Select(s => s.Split));
             foreach (var split in configuration.Splits)
             {
-                var prompts = ShapeBench.Prompts(split.Split == "seen" ? ShapeSplit.Seen : ShapeSplit.HeldOut, Small);
+                var prompts = ShapeBench.Prompts(split.Split == "seen" ? ShapeBenchSplit.Seen : ShapeBenchSplit.HeldOut, Small);
                 Assert.Equal(prompts.Select(p => (p.Caption, p.Seed)), split.Images.Select(i => (i.Prompt, i.Seed)));
                 Assert.Equal(expectedPasses[configuration.Name], split.PassesPerImage);
                 Assert.True(split.MsPerImage > 0, $"{configuration.Name} {split.Split}: {split.MsPerImage} ms/image");
@@ -89,7 +139,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     public void The_reported_detection_is_what_the_detector_reads_on_the_image_the_pipeline_makes()
     {
         var options = Small with { Configurations = [ShapeBenchConfiguration.Student], WarmupBatches = 0 };
-        var reported = ShapeBench.Run(model.Root, model.Root, options).Configurations.Single().Split(ShapeSplit.HeldOut).Images[1];
+        var reported = ShapeBench.Run(model.Root, model.Root, options).Configurations.Single().Split(ShapeBenchSplit.HeldOut).Images[1];
 
         var png = model.Student.Generate(new GenerationRequest(reported.Prompt)
         {
@@ -181,6 +231,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     [InlineData("WarmupBatches")]
     [InlineData("Guidance")]
     [InlineData("Configurations")]
+    [InlineData("Splits")]
     public void Bad_options_are_refused_naming_the_field(string field)
     {
         var options = field switch
@@ -190,6 +241,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
             "BatchSize" => Small with { BatchSize = 0 },
             "Steps" => Small with { Steps = 0 },
             "WarmupBatches" => Small with { WarmupBatches = -1 },
+            "Splits" => Small with { Splits = [] },
             "Guidance" => Small with { Guidance = double.NaN },
             _ => Small with { Configurations = [] },
         };
@@ -200,7 +252,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
     }
 
     [Theory]
-    [InlineData("all", new[] { "no-guidance", "euler-cfg", "z-sampling", "student" })]
+    [InlineData("all", new[] { "no-guidance", "euler-cfg", "z-sampling", "w2sd", "student" })]
     [InlineData("Z-Sampling", new[] { "z-sampling" })]
     [InlineData(" student ", new[] { "student" })]
     public void Configuration_names_parse(string name, string[] expected) =>
@@ -212,7 +264,7 @@ public sealed class ShapeBenchTests(TinyModelFixture model) : IClassFixture<Tiny
         var error = Assert.Throws<ArgumentException>(() => ShapeBenchConfiguration.Parse("dpm"));
 
         Assert.Contains("'dpm'", error.Message);
-        Assert.Contains("no-guidance, euler-cfg, z-sampling, student, all", error.Message);
+        Assert.Contains("no-guidance, euler-cfg, z-sampling, w2sd, student, all", error.Message);
     }
 
     private static byte[] Png(byte[] rgb, int size)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TeEFusion.Core.Tokenizers;
+using TeEFusion.Tooling.Benchmarks;
 using TeEFusion.Tooling.RandomModels;
 using TeEFusion.Tooling.Shapes;
 
@@ -115,5 +116,72 @@ public sealed class ClipBpeVocabularyTests : IDisposable
         var ids = tokenizer.Encode("red").Ids;
         Assert.Equal(0, ids[^1]);
         Assert.Contains(767, ids);
+    }
+    [Fact]
+    public void The_grown_shape_vocabulary_keeps_every_canonical_token_at_its_id_and_merge_at_its_rank()
+    {
+        var canonical = ClipBpeVocabulary.FromWords(ShapeVocabulary.CanonicalWords);
+        var grown = ClipBpeVocabulary.FromWords(ShapeVocabulary.Words);
+
+        Assert.Equal(canonical.Tokens.Take(canonical.StartId), grown.Tokens.Take(canonical.StartId));
+        Assert.Equal(canonical.Merges, grown.Merges.Take(canonical.Merges.Count));
+        Assert.True(grown.Tokens.Count > canonical.Tokens.Count);
+    }
+
+    [Fact]
+    public void Every_training_caption_fits_the_shape_tokenizers_and_its_words_are_one_token_each()
+    {
+        var tokenizer = ShapeTokenizer(ShapeVocabulary.MaxTokens);
+        var random = new Random(9);
+        var pairs = ShapeSplits.Pairs(ShapeSplit.Seen);
+        var captions = ShapeAttributes.All.Select(a => ShapePhrasings.Training.Caption(a, random))
+            .Concat(Enumerable.Range(0, 3000).Select(_ => ShapePhrasings.Training.Caption(pairs[random.Next(pairs.Count)], random)));
+        Assert.All(captions, caption => Assert.False(tokenizer.Encode(caption).Truncated, caption));
+        Assert.All(ShapePhrasings.Training.Words(), word => Assert.Equal(3, tokenizer.Encode(word).TokenCount));
+    }
+
+    [Fact]
+    public void Every_wording_split_caption_fits_the_shape_tokenizers_so_the_split_measures_wording_not_truncation()
+    {
+        var tokenizer = ShapeTokenizer(ShapeVocabulary.MaxTokens);
+        var options = new ShapeBenchOptions { PromptsPerSplit = 400, Seeds = 1 };
+        var prompts = new[] { ShapeBenchSplit.WordingSeen, ShapeBenchSplit.WordingHeldOut }
+            .SelectMany(split => ShapeBench.Prompts(split, options));
+        Assert.All(prompts, p => Assert.False(tokenizer.Encode(p.Caption).Truncated, $"{p.Caption}: {tokenizer.Encode(p.Caption).TokenCount} tokens"));
+    }
+
+    [Theory]
+    [InlineData("An orange Disc, près du coin — 東京 🙂 zqxv!")]
+    [InlineData("a small red circle at the top-left on an orange background.")]
+    [InlineData("ÆØÅ café naïve \u00e9 x_y 42% <tag> \"quoted\"")]
+    public void Any_text_tokenizes_without_dropping_a_character(string text)
+    {
+        var tokenizer = ShapeTokenizer(200);
+        var vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(_root, "shape-200", "vocab.json")))!
+            .ToDictionary(p => p.Value, p => p.Key);
+        var prompt = tokenizer.Encode(text);
+
+        // The ids between begin and end, mapped back through CLIP's byte symbols, spell the normalised text without spaces.
+        var body = prompt.Ids.Skip(1).Take(prompt.TokenCount - 2).Select(id => vocabulary[id].Replace(ClipBpeVocabulary.EndOfWord, ""));
+        var bytes = string.Concat(body).Select(ByteOfSymbol).ToArray();
+        var expected = string.Concat(text.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC).Where(c => !char.IsWhiteSpace(c)));
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    private ClipTokenizer ShapeTokenizer(int maxLength)
+    {
+        var folder = Path.Combine(_root, $"shape-{maxLength}");
+        if (!Directory.Exists(folder))
+            TokenizerFolders.WriteClip(folder, ClipBpeVocabulary.FromWords(ShapeVocabulary.Words), ClipBpeVocabulary.EndToken, maxLength);
+        return ClipTokenizer.FromFolder(folder);
+    }
+
+    // GPT-2/CLIP's bytes_to_unicode, inverted: printable Latin-1 bytes are themselves, the rest sit at U+0100 onwards in byte order.
+    private static byte ByteOfSymbol(char symbol)
+    {
+        static bool Printable(int b) => b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+        if (symbol < 0x100 && Printable(symbol)) return (byte)symbol;
+        var shifted = symbol - 0x100;
+        return (byte)Enumerable.Range(0, 256).Where(b => !Printable(b)).ElementAt(shifted);
     }
 }

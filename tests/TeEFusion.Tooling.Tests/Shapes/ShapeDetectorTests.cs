@@ -9,18 +9,12 @@ public sealed class ShapeDetectorTests
     {
         var random = new Random(7);
         var scenes = ShapeAttributes.All.Select(a => ShapeScene.Jittered(a, random)).ToList();
-        var wrong = new Dictionary<string, int>();
-        var allRight = 0;
-        foreach (var scene in scenes)
+        DetectorScore.AssertAtLeast99Percent(scenes, scene =>
         {
             var detected = ShapeDetector.Detect(ShapeRenderer.Render(scene)).Attributes;
             Assert.NotNull(detected);
-            var mismatches = detected.Mismatches(scene.Attributes);
-            foreach (var attribute in mismatches) wrong[attribute] = wrong.GetValueOrDefault(attribute) + 1;
-            if (mismatches.Count == 0) allRight++;
-        }
-        var report = string.Join(", ", wrong.Select(w => $"{w.Key}: {w.Value}"));
-        Assert.True(allRight >= 0.99 * scenes.Count, $"{allRight}/{scenes.Count} fully right; wrong: {report}");
+            return detected.Mismatches(scene.Attributes);
+        });
     }
 
     [Fact]
