@@ -1,4 +1,5 @@
 // The adaptive-LayerNorm modulation shared by diffusers' AdaLayerNorm* classes and JointTransformerBlock.
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TeEFusion.Core.Layers;
@@ -15,6 +16,11 @@ internal static class Modulation
     /// x·(1 + scale) + shift, with per-sample (B, 1, D) scale and shift broadcast over the tokens. x is the caller's
     /// temporary (a norm's output), written in place at inference (<see cref="Temporaries"/>).
     /// </summary>
-    public static Tensor Apply(Tensor x, Tensor shift, Tensor scale) =>
-        Temporaries.Add(Temporaries.Multiply(x, 1 + scale), shift); // (B, T, D)
+    public static Tensor Apply(Tensor x, Tensor shift, Tensor scale)
+    {
+        // The 1 as a Scalar held to the end of the call: `1 + scale` makes one that nothing references while the native
+        // add runs, and a CI run once saw the finalizer free it mid-call (libtorch: "Expected false to be true" in toFloat).
+        using var one = 1.ToScalar();
+        return Temporaries.Add(Temporaries.Multiply(x, scale.add(one)), shift); // (B, T, D)
+    }
 }
