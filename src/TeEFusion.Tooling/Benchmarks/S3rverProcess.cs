@@ -29,10 +29,13 @@ public sealed class S3rverProcess : IDisposable
     public string ServiceUrl { get; }
 
     /// <summary>The service's settings for an S3 image store in <paramref name="bucket"/> on this server.</summary>
-    public IEnumerable<(string Key, string Value)> Settings(string bucket, string keyPrefix) =>
+    public IEnumerable<(string Key, string Value)> Settings(string bucket, string keyPrefix) => Settings(ServiceUrl, bucket, keyPrefix);
+
+    /// <summary>The same for an s3rver at <paramref name="serviceUrl"/> (one that may be stopped for the moment).</summary>
+    public static IEnumerable<(string Key, string Value)> Settings(string serviceUrl, string bucket, string keyPrefix) =>
     [
         ("ImageStore:Provider", "S3"),
-        ("ImageStore:S3:ServiceUrl", ServiceUrl),
+        ("ImageStore:S3:ServiceUrl", serviceUrl),
         ("ImageStore:S3:Bucket", bucket),
         ("ImageStore:S3:AccessKey", AccessKey),
         ("ImageStore:S3:SecretKey", AccessKey),

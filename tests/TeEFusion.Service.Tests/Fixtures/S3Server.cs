@@ -28,14 +28,7 @@ public sealed class S3Server : IDisposable
 
     /// <summary>Settings for a replica storing images here under <paramref name="prefix"/>/ (one prefix per test keeps tests apart).</summary>
     public (string Key, string? Value)[] ReplicaSettings(string prefix) =>
-    [
-        ("ImageStore:Provider", "S3"),
-        ("ImageStore:S3:ServiceUrl", ServiceUrl),
-        ("ImageStore:S3:Bucket", Bucket),
-        ("ImageStore:S3:AccessKey", S3rverProcess.AccessKey),
-        ("ImageStore:S3:SecretKey", S3rverProcess.AccessKey),
-        ("ImageStore:S3:KeyPrefix", prefix + "/"),
-    ];
+        S3rverProcess.Settings(ServiceUrl, Bucket, prefix + "/").Select(s => (s.Key, (string?)s.Value)).ToArray();
 
     /// <summary>The service's options for the same store, for tests that call a store directly.</summary>
     public TeEFusion.Service.Options.S3ImageStoreOptions StoreOptions(string prefix) => new()
